@@ -1,0 +1,123 @@
+"""Append to and verify the audit hash chain. Every service write calls :func:`record`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from liaison.core.middleware import client_address, current_request
+from liaison.core.models.audit import GENESIS, AuditEntry, AuditHead
+
+# Any constant works: it only serialises appends to the chain on PostgreSQL.
+_PG_LOCK_KEY = 0x4C49414953
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a user, or the node itself (federation, commands)."""
+
+    username: str
+    unit: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, user: Any, source: str = "") -> Actor:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls("anonymous", "", source)
+        unit = user.unit.name if getattr(user, "unit_id", None) else ""
+        return cls(user.username, unit, source)
+
+    @classmethod
+    def system(cls, what: str = "node") -> Actor:
+        return cls(f"system:{what}")
+
+
+def _actor_from_request() -> Actor | None:
+    request = current_request.get()
+    if request is None:
+        return None
+    return Actor.of(getattr(request, "user", None), client_address(request))
+
+
+def record(
+    action: str,
+    obj: Any = None,
+    *,
+    actor: Actor | None = None,
+    object_kind: str = "",
+    object_id: str = "",
+    **detail: Any,
+) -> AuditEntry:
+    """Append one entry. Runs inside the caller's transaction, so the entry and the change
+    it describes are committed together or not at all."""
+    actor = actor or _actor_from_request() or Actor.system()
+    if obj is not None:
+        object_kind = object_kind or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "uuid", None) or obj.pk)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            username=actor.username,
+            unit=actor.unit,
+            action=action,
+            object_kind=object_kind,
+            object_id=object_id,
+            detail=_jsonable(detail),
+            source=actor.source,
+            prev_hash=head.hash,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+        head.seq, head.hash = entry.seq, entry.hash
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"audit entry {self.seq}: {self.reason}"
+
+
+def verify() -> tuple[int, ChainProblem | None]:
+    """Walk the chain; return (entries checked, first problem or None)."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return count, ChainProblem(expected_seq, "missing (removed from the log)")
+        if entry.prev_hash != prev_hash:
+            return count, ChainProblem(entry.seq, "does not follow the entry before it")
+        if entry.compute_hash() != entry.hash:
+            return count, ChainProblem(entry.seq, "content was changed after it was written")
+        prev_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None:
+        if count:
+            return count, ChainProblem(count, "chain head was removed")
+        return count, None
+    if (head.seq != count or head.hash != prev_hash):
+        if head.seq > count:
+            return count, ChainProblem(count + 1, "missing (newest entries removed)")
+        return count, ChainProblem(head.seq, "chain head does not match the last entry")
+    return count, None

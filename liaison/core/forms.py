@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from liaison.core import services
+from liaison.core.middleware import client_address
+from liaison.core.models import Province, Role, Unit, UnitKind, User
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing a locked account and counting failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "This account is locked after too many failed sign-ins. Try again later "
+            "or ask your node admin."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        source = client_address(self.request) if self.request else ""
+        if username and services.is_locked(username):
+            services.login_failed(username, source)
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if username:
+                services.login_failed(username, source)
+            raise
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "name_en", "kind", "code", "parent", "province"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.filter(valid_to__isnull=True)  # type: ignore[attr-defined]
+        self.fields["kind"].choices = UnitKind.choices  # type: ignore[attr-defined]
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(
+        label=_("User name"), regex=r"^[\w.@+-]+$", max_length=150, required=True
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, instance: User | None = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "username": instance.username,
+                    "full_name": instance.first_name,
+                    "email": instance.email,
+                    "unit": instance.unit,
+                    "roles": instance.roles,
+                    "is_active": instance.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        if instance is not None:
+            self.fields["username"].disabled = True
+
+
+class PasswordChangeForm(forms.Form):
+    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+    confirm = forms.CharField(label=_("Repeat the new password"), widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") != data.get("confirm"):
+            raise forms.ValidationError(_("The two passwords differ."))
+        return data

@@ -1,0 +1,229 @@
+"""Operations on units, users, sign-in and tokens: the only code that writes these records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.core import audit
+from liaison.core.audit import Actor
+from liaison.core.models import ApiToken, Province, Role, Unit, UnitKind, User
+
+
+def require_role(user: User, *roles: str) -> None:
+    if user.is_superuser or any(user.has_role(r) for r in roles):
+        return
+    raise PermissionDenied(_("This needs the role: %(roles)s") % {"roles": ", ".join(roles)})
+
+
+def require_unit_access(user: User, unit: Unit | None) -> None:
+    """Access follows the unit tree: a user acts only inside their own unit's subtree."""
+    if user.is_superuser:
+        return
+    if user.unit is None or not user.unit.contains(unit):
+        raise PermissionDenied(_("This unit is outside your unit's area."))
+
+
+# --- units ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    name: str,
+    kind: str,
+    code: str,
+    parent: Unit | None,
+    name_en: str = "",
+    province: Province | None = None,
+    actor: Actor | None = None,
+) -> Unit:
+    if kind not in UnitKind.values:
+        raise ValidationError({"kind": _("Unknown unit kind %(kind)s.") % {"kind": kind}})
+    if parent is None and Unit.objects.exists() and kind != UnitKind.MINISTRY:
+        raise ValidationError({"parent": _("Every unit but the ministry needs a parent unit.")})
+    unit = Unit(name=name, name_en=name_en, kind=kind, code=code, parent=parent, province=province)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    audit.record("unit.create", unit, actor=actor, name=name, kind=kind, code=code)
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: Unit, *, actor: Actor | None = None, **changes: Any) -> Unit:
+    parent_changed = "parent" in changes and changes["parent"] != unit.parent
+    new_parent = changes.get("parent")
+    if parent_changed and new_parent is not None and unit.contains(new_parent):
+        raise ValidationError({"parent": _("A unit cannot be placed under its own subtree.")})
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    if parent_changed:
+        old_prefix = unit.path
+        new_prefix = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+        for member in Unit.objects.filter(path__startswith=old_prefix):
+            member.path = new_prefix + member.path[len(old_prefix) :]
+            member.save(update_fields=["path"])
+    audit.record("unit.update", unit, actor=actor, changes=sorted(changes))
+    return unit
+
+
+# --- users ---------------------------------------------------------------------------
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ValidationError({"roles": _("Unknown role: %(r)s") % {"r": ", ".join(unknown)}})
+    return sorted(set(roles))
+
+
+def one_time_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    unit: Unit | None,
+    roles: list[str],
+    password: str | None = None,
+    full_name: str = "",
+    email: str = "",
+    language: str = "",
+    actor: Actor | None = None,
+) -> tuple[User, str]:
+    """Create a user. Returns the user and the password (a one-time one when none given)."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("A user with this name already exists.")})
+    one_time = password is None
+    password = password or one_time_password()
+    user = User(
+        username=username,
+        unit=unit,
+        roles=_check_roles(roles),
+        first_name=full_name[:150],
+        email=email,
+        language=language,
+        must_change_password=one_time,
+    )
+    user.full_clean(exclude=["password"])
+    if not one_time:
+        validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record("user.create", user, actor=actor, username=username, roles=user.roles)
+    return user, password
+
+
+@transaction.atomic
+def update_user(user: User, *, actor: Actor | None = None, **changes: Any) -> User:
+    if "roles" in changes:
+        changes["roles"] = _check_roles(list(changes["roles"]))
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record("user.update", user, actor=actor, changes=sorted(changes))
+    return user
+
+
+@transaction.atomic
+def reset_password(user: User, *, actor: Actor | None = None) -> str:
+    password = one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save()
+    audit.record("user.reset_password", user, actor=actor)
+    return password
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str) -> None:
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save()
+    audit.record("user.change_password", user, actor=Actor.of(user))
+
+
+@transaction.atomic
+def set_language(user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit.record("user.language", user, actor=Actor.of(user), language=language)
+
+
+# --- sign-in lockout -------------------------------------------------------------------
+
+
+def is_locked(username: str) -> bool:
+    user = User.objects.filter(username=username).first()
+    return bool(user and user.locked_until and user.locked_until > timezone.now())
+
+
+@transaction.atomic
+def login_failed(username: str, source: str) -> None:
+    """Count a failed sign-in; lock the account after LOGIN_FAILURE_LIMIT in a row."""
+    user = User.objects.select_for_update().filter(username=username).first()
+    detail: dict[str, Any] = {"username": username}
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
+            user.locked_until = timezone.now() + dt.timedelta(
+                minutes=settings.LOGIN_LOCKOUT_MINUTES
+            )
+            detail["locked_until"] = user.locked_until.isoformat()
+        user.save(update_fields=["failed_logins", "locked_until"])
+    audit.record("login.failed", actor=Actor("anonymous", "", source), **detail)
+
+
+@transaction.atomic
+def login_succeeded(user: User, source: str) -> None:
+    if user.failed_logins or user.locked_until:
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_logins", "locked_until"])
+    audit.record("login", user, actor=Actor.of(user, source))
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_token(user: User, label: str = "", actor: Actor | None = None) -> str:
+    token = "lia_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, digest=ApiToken.digest_of(token), prefix=token[:8], label=label
+    )
+    audit.record("token.create", user, actor=actor, label=label)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    found = (
+        ApiToken.objects.select_related("user", "user__unit")
+        .filter(digest=ApiToken.digest_of(token), revoked=False)
+        .first()
+    )
+    if found is None or not found.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found.user

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrimeConfig(AppConfig):
+    name = "liaison.crime"
+    label = "crime"
