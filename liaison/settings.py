@@ -101,7 +101,7 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("LIAISON_DATABASE_URL") or NODE.get("database_url")
     if url:
-        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        db: dict = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
         db.setdefault("OPTIONS", {})["connect_timeout"] = 5
         # Several test processes may share one PostgreSQL server: keep their test databases apart.
         db["TEST"] = {"NAME": f"test_liaison_{os.getpid()}"}
@@ -153,9 +153,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Lao is not among Django's own languages: describe it so the language switch can offer it.
-LANG_INFO.setdefault(
-    "lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"}
-)
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
 LANGUAGE_CODE = "en"
 LANGUAGES = [("vi", _("Vietnamese")), ("lo", _("Lao")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "liaison_language"
@@ -187,6 +185,8 @@ LOGGING = {
     },
     "loggers": {
         "liaison": {"handlers": ["file", "console"], "level": "INFO", "propagate": False},
+        # Tracebacks of failed commands go to the log only; the terminal gets one line.
+        "liaison.cli": {"handlers": ["file"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["file"], "level": "WARNING", "propagate": False},
     },
 }

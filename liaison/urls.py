@@ -1,3 +1,8 @@
+"""Root URLs. Each Liaison app with a ``urls.py`` is mounted at the root (its ``app_name``
+is its namespace); federation endpoints live under /federation/ in the exchange app."""
+
+import importlib
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +14,12 @@ urlpatterns = [
     path("", include("liaison.core.urls")),
     path("", include("liaison.web.urls")),
 ]
+
+for _app in ("crime", "exchange", "cooperation", "reports"):
+    try:
+        importlib.import_module(f"liaison.{_app}.urls")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"liaison.{_app}.urls":
+            raise
+        continue
+    urlpatterns.append(path("", include(f"liaison.{_app}.urls")))

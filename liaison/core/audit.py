@@ -116,7 +116,7 @@ def verify() -> tuple[int, ChainProblem | None]:
         if count:
             return count, ChainProblem(count, "chain head was removed")
         return count, None
-    if (head.seq != count or head.hash != prev_hash):
+    if head.seq != count or head.hash != prev_hash:
         if head.seq > count:
             return count, ChainProblem(count + 1, "missing (newest entries removed)")
         return count, ChainProblem(head.seq, "chain head does not match the last entry")

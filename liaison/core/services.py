@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -82,7 +83,7 @@ def update_unit(unit: Unit, *, actor: Actor | None = None, **changes: Any) -> Un
 # --- users ---------------------------------------------------------------------------
 
 
-def _check_roles(roles: list[str]) -> list[str]:
+def _check_roles(roles: Sequence[str]) -> list[str]:
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise ValidationError({"roles": _("Unknown role: %(r)s") % {"r": ", ".join(unknown)}})
@@ -98,7 +99,7 @@ def create_user(
     *,
     username: str,
     unit: Unit | None,
-    roles: list[str],
+    roles: Sequence[str],
     password: str | None = None,
     full_name: str = "",
     email: str = "",

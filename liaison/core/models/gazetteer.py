@@ -20,12 +20,12 @@ class LocalisedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.localised_name()
+
     def localised_name(self, language: str | None = None) -> str:
         language = (language or get_language() or "en")[:2]
         return getattr(self, f"name_{language}", "") or self.name_en or self.name
-
-    def __str__(self) -> str:
-        return self.localised_name()
 
 
 class Country(LocalisedName):
@@ -72,13 +72,14 @@ class ProvinceSuccession(models.Model):
     """Which post-merger unit a pre-2025 province became part of."""
 
     predecessor = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(
-        Province, on_delete=models.CASCADE, related_name="predecessions"
-    )
+    successor = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="predecessions")
     effective = models.DateField()
 
     class Meta:
         unique_together = [("predecessor", "successor")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.code} → {self.successor.code}"
 
 
 class District(LocalisedName):

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from liaison.core import audit
+from liaison.core.commands import Failure
+
+
+class Command(BaseCommand):
+    help = "Check the audit log's hash chain."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["verify"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count, problem = audit.verify()
+        if problem is not None:
+            raise Failure(f"audit chain broken at {problem} ({count} entries intact before it)")
+        self.stdout.write(f"audit chain intact: {count} entries")

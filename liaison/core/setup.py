@@ -1,0 +1,174 @@
+"""Bring a new node into being: identity, keys, database, gazetteer, first units and admin."""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.utils.translation import gettext as _
+
+from liaison.core import node, services
+from liaison.core.audit import Actor
+from liaison.core.models import Province, Role, Unit, UnitKind
+
+SUPPORTED_COUNTRIES = {"VN": "LA", "LA": "VN"}
+
+#: The national root unit and its drug police department, in the country's own language.
+ROOT_UNITS = {
+    "VN": (
+        ("Bộ Công an", "Ministry of Public Security"),
+        ("Cục Cảnh sát điều tra tội phạm về ma túy", "Drug Crime Investigation Police Department"),
+    ),
+    "LA": (
+        ("ກະຊວງປ້ອງກັນຄວາມສະຫງົບ", "Ministry of Public Security"),
+        ("ກົມໃຫຍ່ຕຳຫຼວດສະກັດກັ້ນຢາເສບຕິດ", "General Department of Drug Control Police"),
+    ),
+}
+
+
+class SetupError(Exception):
+    """Bad input to `liaison init`; nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class NewNode:
+    identity: node.NodeIdentity
+    admin_password: str
+    home: Path
+
+
+def check_database() -> None:
+    try:
+        connection.ensure_connection()
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SetupError(_("cannot reach the database: %(e)s") % {"e": first_line}) from exc
+    if "core_auditentry" in connection.introspection.table_names():
+        raise SetupError(_("the database already holds a Liaison node"))
+
+
+def _province_name(province: Province, country: str) -> str:
+    if country == "VN":
+        return f"Công an {province.name_vi or province.name}"
+    return f"ກອງບັນຊາການ ປກສ ແຂວງ {province.name_lo or province.name}"
+
+
+def _first_units(country: str) -> Unit:
+    (root_name, root_en), (dept_name, dept_en) = ROOT_UNITS[country]
+    actor = Actor.system("init")
+    root = services.create_unit(
+        name=root_name, name_en=root_en, kind=UnitKind.MINISTRY, code=f"{country}-MPS",
+        parent=None, actor=actor,
+    )  # fmt: skip
+    services.create_unit(
+        name=dept_name, name_en=dept_en, kind=UnitKind.DEPARTMENT, code=f"{country}-DRUG",
+        parent=root, actor=actor,
+    )  # fmt: skip
+    # Province police of the provinces on the border, valid today.
+    border = Province.objects.filter(
+        country__code=country, is_border=True, valid_to__isnull=True
+    ).order_by("code")
+    for province in border:
+        services.create_unit(
+            name=_province_name(province, country),
+            name_en=f"{province.name_en or province.name} Province Police",
+            kind=UnitKind.PROVINCE_POLICE,
+            code=f"{country}-PP-{province.code.replace(':', '-')}",
+            parent=root,
+            province=province,
+            actor=actor,
+        )
+    return root
+
+
+def create_node(country: str, name: str, url: str) -> NewNode:
+    """Create the node in ``settings.HOME``. On any failure, remove what was made."""
+    country = country.strip().upper()
+    if country not in SUPPORTED_COUNTRIES:
+        raise SetupError(
+            _("unknown country code %(c)r (supported: %(s)s)")
+            % {"c": country, "s": ", ".join(sorted(SUPPORTED_COUNTRIES))}
+        )
+    if not name.strip():
+        raise SetupError(_("--name must not be empty"))
+    home = Path(settings.HOME)
+    if (home / "node.json").exists():
+        raise SetupError(_("%(h)s already holds a node") % {"h": home})
+    if home.exists() and any(home.iterdir()):
+        raise SetupError(_("%(h)s is not empty; choose an empty or new folder") % {"h": home})
+    is_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    created_home = not home.exists()
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        check_database()
+    except SetupError:
+        if created_home:
+            shutil.rmtree(home, ignore_errors=True)
+        raise
+    try:
+        (home / "secret_key").write_text(secrets.token_urlsafe(50) + "\n")
+        (home / "secret_key").chmod(0o600)
+        (home / "static").mkdir()
+        node.write_key_pair(home)
+        # The database URL is kept with the node so later commands need no environment.
+        database_url = None if is_sqlite else os.environ.get("LIAISON_DATABASE_URL")
+        data = node.new_node_settings(country, name.strip(), url.strip(), database_url)
+        node.write_node_settings(home, data)
+        settings.NODE.clear()
+        settings.NODE.update(data)
+        node.this_node.cache_clear()
+        node.signing_key.cache_clear()
+        call_command("migrate", verbosity=0, interactive=False)
+        from liaison.core.gazetteer import load_gazetteer
+
+        with transaction.atomic():
+            load_gazetteer()
+            root = _first_units(country)
+            _admin, password = services.create_user(
+                username="admin",
+                unit=root,
+                roles=[Role.NODE_ADMIN, Role.SUPERVISOR, Role.ANALYST, Role.OFFICER],
+                full_name="Node administrator",
+                actor=Actor.system("init"),
+            )
+        return NewNode(node.this_node(), password, home)
+    except BaseException:
+        _undo(home, created_home)
+        raise
+
+
+def _undo(home: Path, created_home: bool) -> None:
+    connection.close()
+    if connection.vendor == "postgresql":
+        try:
+            with connection.cursor() as cursor:
+                for table in connection.introspection.django_table_names(include_views=False):
+                    cursor.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')  # noqa: S608
+                cursor.execute('DROP TABLE IF EXISTS "django_migrations" CASCADE')
+        except DatabaseError:
+            pass
+        connection.close()
+    if created_home:
+        shutil.rmtree(home, ignore_errors=True)
+    else:
+        for child in home.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    settings.NODE.clear()
+    node.this_node.cache_clear()
+    node.signing_key.cache_clear()
+
+
+@functools.cache
+def partner_country(country: str) -> str:
+    return SUPPORTED_COUNTRIES.get(country, "")
