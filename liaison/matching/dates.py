@@ -10,7 +10,7 @@ from enum import StrEnum
 from .errors import InvalidDateError
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-MIN_YEAR = 1850
+MIN_YEAR = 1000
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -33,7 +33,7 @@ def parse_date(value: str | None) -> PartialDate | None:
     """Parse a birth date. Blank → ``None`` (unknown); malformed → ``InvalidDateError``.
 
     Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (``/`` or ``.`` instead of
-    ``-`` too). The date must exist (no 30 February) and lie between 1850 and
+    ``-`` too). The date must exist (no 30 February) and lie between year 1000 and
     next year.
     """
     if value is None:

@@ -199,9 +199,19 @@ def compare_names(a: NameKeys, b: NameKeys) -> NameComparison:
     notes: list[str] = []
     penalty = 0.0
     # Tone-mark conflicts: words equal once folded, both marked, marks differ.
+    # A word without marks in a name that is otherwise written with marks is a
+    # level-tone word (Lan vs Lân); in a mostly unmarked name it is just untyped.
+    full_a = a.marked_name and 2 * sum(t.has_marks for t in va) >= len(va)
+    full_b = b.marked_name and 2 * sum(t.has_marks for t in vb) >= len(vb)
     for i, j, _ in pairs:
         x, y = va[i], vb[j]
-        if x.fold == y.fold and x.has_marks and y.has_marks and x.marked != y.marked:
+        marks_known = (x.has_marks or full_a) and (y.has_marks or full_b)
+        if (
+            x.fold == y.fold
+            and marks_known
+            and (x.has_marks or y.has_marks)
+            and x.marked != y.marked
+        ):
             penalty += TONE_CONFLICT_PENALTY
             notes.append(f"tone-mark conflict {x.marked.capitalize()}/{y.marked.capitalize()}")
     if not strict:

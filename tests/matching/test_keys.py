@@ -104,7 +104,9 @@ def test_parse_date(text: str, expected: PartialDate | None) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["1990-13-45", "1990-02-30", "17/05/1990", "abc", "1700", "90"])
+@pytest.mark.parametrize(
+    "bad", ["1990-13-45", "1990-02-30", "17/05/1990", "abc", "0999", "90", "3000"]
+)
 def test_parse_date_rejects(bad: str) -> None:
     with pytest.raises(InvalidDateError) as err:
         parse_date(bad)

@@ -1,0 +1,214 @@
+"""Matching quality on labelled real name variants (Vietnamese, Lao, Russian).
+
+Data: ``benchmarks/data/matching/names.csv`` — one row per written form of a
+person: ``person, lang, role, name, birth_date, source``. ``role=watch`` rows
+form the watchlist, ``role=input`` rows are screened against it. Inputs of a
+person with no watch row are decoys (must not hit anything).
+
+Sources (see the data file's comment lines; factual name lists, not code):
+* Lao: Lao-script names and English spellings from the English Wikipedia
+  tables of the 9th Politburo, 9th Secretariat and 4th Secretariat of the Lao
+  People's Revolutionary Party (CC BY-SA 4.0); spelling variants as printed by
+  Reuters, the Vientiane Times, VietnamPlus, the EIU, Laotian Times and
+  fact-index.com; Vietnamese transcriptions of Lao names as used in the
+  Vietnamese press and vi.wikipedia (CC BY-SA 4.0).
+* Vietnamese: public figures as written on vi/en.wikipedia (CC BY-SA 4.0) —
+  with and without diacritics, upper case, given-name-first order; hard
+  negatives are common real names differing only in tone/vowel marks.
+* Russian: public figures, Cyrillic names with patronymic as in ru.wikipedia /
+  Wikidata labels (CC BY-SA 4.0 / CC0) against English/German Wikipedia and
+  press spellings; hard negatives are relatives and namesakes (Safin/Safina,
+  Patrushev father/son, Klitschko brothers, the two Popovs, two Ivanovs).
+
+The evaluation runs ``liaison screen`` (``liaison.matching.screen.main``) on
+CSV files written from this data, so the figures are what the command gives.
+Baseline, measured in the same run: rapidfuzz ``token_sort_ratio`` on
+``anyascii`` output over all pairs, at its best global threshold (chosen on
+this data, which flatters the baseline).
+
+Prints JSON and writes ``benchmarks/results/matching_quality.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from liaison.matching.names import name_keys  # noqa: E402
+from liaison.matching.scoring import DEFAULT_THRESHOLD  # noqa: E402
+from liaison.matching.screen import main as screen_main  # noqa: E402
+from liaison.matching.scripts import Script  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data" / "matching" / "names.csv"
+OUT = ROOT / "benchmarks" / "results" / "matching_quality.json"
+TARGETS = {"vi": (0.95, 0.90), "ru": (0.95, 0.90), "lo": (0.85, 0.80)}
+
+
+def script_class(name: str) -> str:
+    s = name_keys(name).script
+    return {Script.VIETNAMESE: "vi-marked", Script.LAO: "lao", Script.CYRILLIC: "cyrillic"}.get(
+        s, "latin"
+    )
+
+
+def load() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    with DATA.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(line for line in fh if not line.startswith("#"))]
+    watch, inputs = [], []
+    counter: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counter[r["person"] + r["role"]] += 1
+        r["id"] = f"{r['person']}-{r['role'][0]}{counter[r['person'] + r['role']]}"
+        (watch if r["role"] == "watch" else inputs).append(r)
+    return watch, inputs
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def evaluate(
+    hits: set[tuple[str, str]], watch: list[dict[str, str]], inputs: list[dict[str, str]]
+) -> dict[str, dict[str, dict[str, float | int]]]:
+    by_id = {r["id"]: r for r in watch + inputs}
+    expected = {(i["id"], w["id"]) for i in inputs for w in watch if i["person"] == w["person"]}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    lang_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def key(iid: str, wid: str) -> tuple[str, str]:
+        i, w = by_id[iid], by_id[wid]
+        pair = "~".join(sorted((script_class(i["name"]), script_class(w["name"]))))
+        return i["lang"], f"{i['lang']}:{pair}"
+
+    for h in hits:
+        lang, pair = key(*h)
+        slot = 0 if h in expected else 1
+        counts[pair][slot] += 1
+        lang_counts[lang][slot] += 1
+    for e in expected - hits:
+        lang, pair = key(*e)
+        counts[pair][2] += 1
+        lang_counts[lang][2] += 1
+    return {
+        "by_language": {k: prf(*v) for k, v in sorted(lang_counts.items())},
+        "by_script_pair": {k: prf(*v) for k, v in sorted(counts.items())},
+    }
+
+
+def run_screen(watch: list[dict[str, str]], inputs: list[dict[str, str]]) -> set[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        for name, rows in (("watchlist.csv", watch), ("input.csv", inputs)):
+            with (t / name).open("w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["id", "full_name", "birth_date", "nationality", "id_number"])
+                for r in rows:
+                    w.writerow([r["id"], r["name"], r["birth_date"], "", ""])
+        code = screen_main(
+            [
+                "--watchlist",
+                str(t / "watchlist.csv"),
+                "--input",
+                str(t / "input.csv"),
+                "--out",
+                str(t / "hits.csv"),
+            ]
+        )
+        if code != 0:
+            raise SystemExit(f"liaison screen failed with exit code {code}")
+        with (t / "hits.csv").open(encoding="utf-8") as fh:
+            return {(h["input_id"], h["watchlist_id"]) for h in csv.DictReader(fh)}
+
+
+def baseline(
+    watch: list[dict[str, str]], inputs: list[dict[str, str]]
+) -> tuple[float, dict[float, set[tuple[str, str]]]]:
+    scores = {
+        (i["id"], w["id"]): fuzz.token_sort_ratio(
+            anyascii(i["name"]).lower(), anyascii(w["name"]).lower()
+        )
+        for i in inputs
+        for w in watch
+    }
+    expected = {(i["id"], w["id"]) for i in inputs for w in watch if i["person"] == w["person"]}
+    best_t, best_f, by_t = 0.0, -1.0, {}
+    for t in range(50, 100, 2):
+        hits = {k for k, s in scores.items() if s >= t}
+        tp = len(hits & expected)
+        f = 2 * tp / (len(hits) + len(expected)) if hits or expected else 0
+        by_t[float(t)] = hits
+        if f > best_f:
+            best_t, best_f = float(t), f
+    return best_t, by_t
+
+
+def main() -> int:
+    watch, inputs = load()
+    t0 = time.perf_counter()
+    hits = run_screen(watch, inputs)
+    elapsed = time.perf_counter() - t0
+    ours = evaluate(hits, watch, inputs)
+    bt, by_t = baseline(watch, inputs)
+    base = evaluate(by_t[bt], watch, inputs)
+    targets_met = {
+        lang: ours["by_language"][lang]["precision"] >= p
+        and ours["by_language"][lang]["recall"] >= r
+        for lang, (p, r) in TARGETS.items()
+        if lang in ours["by_language"]
+    }
+    beats = {
+        k: ours["by_script_pair"][k]["f1"] > v["f1"] or ours["by_script_pair"][k]["f1"] == 1.0
+        for k, v in base["by_script_pair"].items()
+        if k in ours["by_script_pair"]
+    }
+    result = {
+        "data": str(DATA.relative_to(ROOT)),
+        "watchlist_rows": len(watch),
+        "input_rows": len(inputs),
+        "threshold": DEFAULT_THRESHOLD,
+        "liaison_screen": ours,
+        "baseline": {
+            "method": "rapidfuzz token_sort_ratio on anyascii, best global threshold",
+            "threshold": bt / 100,
+            **base,
+        },
+        "targets_met": targets_met,
+        "f1_better_than_baseline": beats,
+        "screen_seconds": round(elapsed, 3),
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    if "-v" in sys.argv:
+        by_id = {r["id"]: r for r in watch + inputs}
+        expected = {(i["id"], w["id"]) for i in inputs for w in watch if i["person"] == w["person"]}
+        for h in sorted(hits - expected):
+            print("FP", by_id[h[0]]["name"], "|", by_id[h[1]]["name"], file=sys.stderr)
+        for e in sorted(expected - hits):
+            print("FN", by_id[e[0]]["name"], "|", by_id[e[1]]["name"], file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
