@@ -1,0 +1,63 @@
+"""``liaison import cases|persons|seizures FILE [KIND FILE …] [--as USER]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from liaison.core.commands import BadInput, Failure
+from liaison.core.models import User
+from liaison.crime.importer import KINDS, ImportFailed, run_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import cases, persons or seizures from CSV (UTF-8) or XLSX in the interchange format. "
+        "Several KIND FILE pairs may be given; they are imported together in one transaction. "
+        "All or nothing; importing the same rows again adds nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=KINDS, help="cases, persons or seizures")
+        parser.add_argument("file", help="CSV or XLSX file")
+        parser.add_argument("more", nargs="*", metavar="KIND FILE", help="further kind/file pairs")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USER",
+            help="import as this user (records belong to their unit); default: the ministry unit",
+        )
+        parser.add_argument(
+            "--check", action="store_true", help="check the files only, write nothing"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pairs = [(options["kind"], options["file"]), *zip(options["more"][::2], options["more"][1::2], strict=False)]  # fmt: skip
+        if len(options["more"]) % 2:
+            raise BadInput("give the further files as KIND FILE pairs")
+        files = []
+        for kind, name in pairs:
+            if kind not in KINDS:
+                raise BadInput(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+            path = Path(name)
+            try:
+                files.append((kind, path.name, path.read_bytes()))
+            except OSError as exc:
+                raise BadInput(f"{name}: cannot read ({exc.strerror})") from exc
+        user = None
+        if options.get("as_user"):
+            user = User.objects.filter(username=options["as_user"]).first()
+            if user is None:
+                raise BadInput(f"--as: no user {options['as_user']!r}")
+        try:
+            report = run_import(files, user=user, save=not options["check"], source="cli")
+        except ImportFailed as exc:
+            raise BadInput(exc.message()) from exc
+        except Exception as exc:
+            if isinstance(exc, BadInput):
+                raise
+            raise Failure(f"import failed: {exc}") from exc
+        sys.stdout.write(report.summary() + "\n")

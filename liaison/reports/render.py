@@ -1,0 +1,250 @@
+"""A report's figures (``stats.compute``) as Markdown, XLSX or PDF, in English, Vietnamese or
+Lao. Markdown and PDF open with the briefing paragraph; the PDF has the charts."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from liaison.core.models import Province
+from liaison.crime.models import Drug
+from liaison.reports import charts
+from liaison.reports.briefing import briefing, number
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Drug crime statistics", "period": "Period", "provinces": "Provinces",
+        "figure": "Figure", "value": "Value", "cases": "Drug cases", "defendants": "Defendants",
+        "foreign": "of whom foreign nationals", "kg_total": "Seizures, kg-equivalent",
+        "hotspots": "Hotspots eradicated", "rings": "Rings dismantled", "joint": "Joint cases",
+        "seizures": "Seizures by drug", "drug": "Drug", "unit": "Unit", "quantity": "Quantity",
+        "kg": "kg-equivalent", "count": "Seizures", "by_province": "By province",
+        "province": "Province", "by_month": "Cases by month", "month": "Month",
+        "table": "Conversion table", "notes": "Notes", "summary": "Summary",
+        "by_drug": "Seizures by drug (kg-equivalent)", "not_weighed": "not converted",
+    },
+    "vi": {
+        "title": "Thống kê tội phạm về ma túy", "period": "Thời gian", "provinces": "Địa bàn",
+        "figure": "Chỉ tiêu", "value": "Số liệu", "cases": "Số vụ án", "defendants": "Số bị can",
+        "foreign": "trong đó người nước ngoài", "kg_total": "Ma túy thu giữ, quy đổi kg",
+        "hotspots": "Tụ điểm đã triệt xóa", "rings": "Đường dây đã triệt phá",
+        "joint": "Chuyên án chung", "seizures": "Ma túy thu giữ theo loại", "drug": "Loại ma túy",
+        "unit": "Đơn vị", "quantity": "Số lượng", "kg": "Quy đổi kg", "count": "Số lần thu giữ",
+        "by_province": "Theo tỉnh", "province": "Tỉnh", "by_month": "Số vụ theo tháng",
+        "month": "Tháng", "table": "Bảng quy đổi", "notes": "Ghi chú", "summary": "Tổng hợp",
+        "by_drug": "Ma túy thu giữ theo loại (quy đổi kg)", "not_weighed": "không quy đổi",
+    },
+    "lo": {
+        "title": "ສະຖິຕິອາຊະຍາກຳຢາເສບຕິດ", "period": "ໄລຍະເວລາ", "provinces": "ແຂວງ",
+        "figure": "ລາຍການ", "value": "ຈຳນວນ", "cases": "ຄະດີຢາເສບຕິດ", "defendants": "ຜູ້ຕ້ອງຫາ",
+        "foreign": "ໃນນັ້ນຄົນຕ່າງປະເທດ", "kg_total": "ຢາເສບຕິດທີ່ຍຶດໄດ້ (ທຽບເທົ່າ ກິໂລ)",
+        "hotspots": "ຈຸດເສບ-ຈຳໜ່າຍທີ່ຖືກລົບລ້າງ", "rings": "ເຄືອຂ່າຍທີ່ຖືກທຳລາຍ",
+        "joint": "ຄະດີຮ່ວມ", "seizures": "ຢາເສບຕິດທີ່ຍຶດໄດ້ຕາມປະເພດ", "drug": "ປະເພດ",
+        "unit": "ຫົວໜ່ວຍ", "quantity": "ຈຳນວນ", "kg": "ທຽບເທົ່າ ກິໂລ", "count": "ຄັ້ງ",
+        "by_province": "ຕາມແຂວງ", "province": "ແຂວງ", "by_month": "ຄະດີຕາມເດືອນ",
+        "month": "ເດືອນ", "table": "ຕາຕະລາງທຽບເທົ່າ", "notes": "ໝາຍເຫດ", "summary": "ສັງລວມ",
+        "by_drug": "ຢາເສບຕິດທີ່ຍຶດໄດ້ຕາມປະເພດ (ທຽບເທົ່າ ກິໂລ)", "not_weighed": "ບໍ່ທຽບເທົ່າ",
+    },
+}  # fmt: skip
+
+
+def _names(data: dict[str, Any], lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    drugs = {d.code: d.name(lang) for d in Drug.objects.all()}
+    codes = set(data["provinces"]) | set(data.get("provinces_counted", []))
+    provinces = {p.code: p.localised_name(lang) for p in Province.objects.filter(code__in=codes)}
+    return drugs, provinces
+
+
+def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Everything a template needs: labels, briefing, formatted rows, charts."""
+    labels = LABELS[lang]
+    drugs, provinces = _names(data, lang)
+    fmt = lambda v: number(v, lang)  # noqa: E731
+    seizure_rows = [
+        {
+            "drug": drugs.get(r["drug"], r["drug"]),
+            "code": r["drug"],
+            "unit": r["unit"],
+            "quantity": number(r["quantity"], lang, 0 if float(r["quantity"]).is_integer() else 3),
+            "kg": labels["not_weighed"]
+            if r["kg_equivalent"] is None
+            else number(r["kg_equivalent"], lang, 1),  # fmt: skip
+            "count": fmt(r.get("seizures", 0)),
+        }
+        for r in data["seizures"]
+    ]
+    summary = [
+        (labels["cases"], fmt(data["cases"])),
+        (labels["defendants"], fmt(data["defendants"])),
+        (labels["foreign"], fmt(data["foreign_defendants"])),
+        (labels["kg_total"], number(data["kg_equivalent_total"], lang, 1)),
+        (labels["hotspots"], fmt(data.get("hotspots_eradicated", 0))),
+        (labels["rings"], fmt(data.get("rings_dismantled", 0))),
+        (labels["joint"], fmt(data.get("joint_cases", 0))),
+    ]
+    kg_by_drug: dict[str, float] = {}
+    for r in data["seizures"]:
+        if r["kg_equivalent"]:
+            kg_by_drug[r["drug"]] = kg_by_drug.get(r["drug"], 0) + r["kg_equivalent"]
+    return {
+        "lang": lang,
+        "labels": labels,
+        "data": data,
+        "briefing": briefing(data, lang, drugs, provinces),
+        "summary": summary,
+        "seizure_rows": seizure_rows,
+        "province_rows": [
+            {
+                "name": provinces.get(r["province"], r["name"]),
+                "code": r["province"],
+                "cases": fmt(r["cases"]),
+                "defendants": fmt(r["defendants"]),
+            }
+            for r in data["by_province"]
+        ],
+        "province_names": ", ".join(provinces.get(c, c) for c in data["provinces"]),
+        "chart_month": charts.monthly_columns(
+            [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]], labels["by_month"]
+        ),
+        "chart_province": charts.horizontal_bars(
+            [
+                charts.Bar(provinces.get(r["province"], r["name"]), r["cases"])
+                for r in data["by_province"]
+            ],
+            f"{labels['cases']} – {labels['by_province']}",
+        ),
+        "chart_drug": charts.horizontal_bars(
+            [charts.Bar(drugs.get(k, k), v) for k, v in kg_by_drug.items()],
+            labels["by_drug"],
+            unit="kg",
+        ),
+    }
+
+
+def markdown(data: dict[str, Any], lang: str) -> str:
+    c = context(data, lang)
+    labels = c["labels"]
+    lines = [
+        f"# {labels['title']}",
+        "",
+        f"{labels['period']}: {data['from']} – {data['to']}  ",
+        f"{labels['provinces']}: {c['province_names']}",
+        "",
+        c["briefing"],
+        "",
+        f"## {labels['summary']}",
+        "",
+        f"| {labels['figure']} | {labels['value']} |",
+        "|---|---:|",
+        *(f"| {k} | {v} |" for k, v in c["summary"]),
+        "",
+        f"## {labels['seizures']}",
+        "",
+        f"| {labels['drug']} | {labels['unit']} | {labels['quantity']} | {labels['kg']} | {labels['count']} |",  # fmt: skip
+        "|---|---|---:|---:|---:|",
+        *(
+            f"| {r['drug']} | {r['unit']} | {r['quantity']} | {r['kg']} | {r['count']} |"
+            for r in c["seizure_rows"]
+        ),
+        "",
+        f"## {labels['by_province']}",
+        "",
+        f"| {labels['province']} | {labels['cases']} | {labels['defendants']} |",
+        "|---|---:|---:|",
+        *(
+            f"| {r['name']} ({r['code']}) | {r['cases']} | {r['defendants']} |"
+            for r in c["province_rows"]
+        ),
+        "",
+        f"{labels['table']}: `{data['conversion_table']}`. {data.get('conversion_note', '')}",
+    ]
+    if data.get("notes"):
+        lines += ["", f"## {labels['notes']}", "", *(f"- {n}" for n in data["notes"])]
+    return "\n".join(lines) + "\n"
+
+
+def xlsx(data: dict[str, Any], lang: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    c = context(data, lang)
+    labels = c["labels"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = labels["summary"][:31]
+    bold = Font(bold=True)
+    sheet.append([labels["title"]])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([labels["period"], f"{data['from']} – {data['to']}"])
+    sheet.append([labels["provinces"], c["province_names"]])
+    sheet.append([c["briefing"]])
+    sheet.merge_cells("A4:F4")
+    sheet["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[4].height = 120
+    sheet.append([])
+    sheet.append([labels["figure"], labels["value"]])
+    for cell in sheet[6]:
+        cell.font = bold
+    numbers = [
+        data["cases"],
+        data["defendants"],
+        data["foreign_defendants"],
+        data["kg_equivalent_total"],
+        data.get("hotspots_eradicated", 0),
+        data.get("rings_dismantled", 0),
+        data.get("joint_cases", 0),
+    ]
+    for (label, _text), value in zip(c["summary"], numbers, strict=True):
+        sheet.append([label, value])
+    sheet.append([labels["table"], data["conversion_table"]])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 24
+
+    seizures = book.create_sheet(labels["seizures"][:31])
+    seizures.append([labels["drug"], "code", labels["unit"], labels["quantity"], labels["kg"], labels["count"]])  # fmt: skip
+    for r, raw in zip(c["seizure_rows"], data["seizures"], strict=True):
+        seizures.append(
+            [
+                r["drug"],
+                raw["drug"],
+                raw["unit"],
+                raw["quantity"],
+                raw["kg_equivalent"],
+                raw.get("seizures"),
+            ]  # fmt: skip
+        )
+    provinces = book.create_sheet(labels["by_province"][:31])
+    provinces.append([labels["province"], "code", labels["cases"], labels["defendants"]])
+    for r, raw in zip(c["province_rows"], data["by_province"], strict=True):
+        provinces.append([r["name"], raw["province"], raw["cases"], raw["defendants"]])
+    months = book.create_sheet(labels["by_month"][:31])
+    months.append([labels["month"], labels["cases"]])
+    for m in data["by_month"]:
+        months.append([m["month"], m["cases"]])
+    for ws in (seizures, provinces, months):
+        for cell in ws[1]:
+            cell.font = bold
+        ws.column_dimensions["A"].width = 32
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf(data: dict[str, Any], lang: str) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("reports/report_pdf.html", context(data, lang))
+    result: bytes = HTML(string=html).write_pdf()
+    return result
+
+
+def render(data: dict[str, Any], fmt: str, lang: str) -> bytes:
+    if fmt == "md":
+        return markdown(data, lang).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx(data, lang)
+    if fmt == "pdf":
+        return pdf(data, lang)
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,292 @@
+"""The statistics behind ``liaison report`` and the statistics page.
+
+Selection of provinces (docs/reports.md):
+
+* ``--province CODE``: the code is resolved through the gazetteer on the last day of the
+  period, or else on its first day (``VN:44`` over 2024–2026 is the post-merger Quảng Trị).
+* ``--border-provinces``: this node's provinces facing the partner country (LA for VN, VN for
+  LA) that were valid at any time in the period.
+* No option: every province of this node's country.
+* Across Viet Nam's 1 July 2025 merger, a selected unit also counts the records filed under
+  the provinces it was formed from (``VN:44`` counts ``VN-24`` and ``VN-25`` before the
+  merger). A pre-merger province that continued unchanged (``VN-22`` → ``VN:40``) counts the
+  continuing unit's records too. A pre-merger province merged with others (``VN-24``) counts
+  only its own records: after the merger they are filed under the merged unit and cannot be
+  split; the report says so in ``notes``.
+
+Persons and seizures are counted by their case's detection date and province. Counts are
+exact; kg-equivalents use the chosen conversion table (quantities in plants or hectares are
+listed but have no kg-equivalent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from liaison.core.gazetteer import GazetteerError, border_provinces, resolve_province
+from liaison.core.models import Province, ProvinceSuccession
+from liaison.core.node import this_node
+from liaison.crime.models import (
+    ConversionFactor,
+    ConversionTable,
+    Drug,
+    DrugCase,
+    Hotspot,
+    Person,
+    Seizure,
+    TraffickingRing,
+)
+from liaison.crime.taxonomy import DEFAULT_TABLE, DRUGS, NOT_WEIGHED
+from liaison.crime.values import quantity_text
+
+PARTNER = {"VN": "LA", "LA": "VN"}
+KG_PLACES = Decimal("0.001")
+
+
+@dataclass
+class Selection:
+    start: dt.date
+    end: dt.date
+    selected: list[Province]
+    counted: list[Province]
+    notes: list[str] = field(default_factory=list)
+    border: bool = False
+    partner: str = ""
+    everything: bool = False
+
+    @property
+    def counted_ids(self) -> list[int]:
+        return [p.id for p in self.counted]
+
+
+def resolve_codes(codes: list[str], start: dt.date, end: dt.date) -> list[Province]:
+    """Province codes → provinces (on ``end``, else on ``start``); GazetteerError if neither."""
+    found: list[Province] = []
+    for code in codes:
+        try:
+            found.append(resolve_province(code, end))
+        except GazetteerError:
+            found.append(resolve_province(code, start))
+    return found
+
+
+def select(
+    start: dt.date,
+    end: dt.date,
+    codes: list[str] | None = None,
+    border: bool = False,
+    country: str | None = None,
+) -> Selection:
+    country = country or this_node().country
+    partner = PARTNER.get(country, "")
+    if codes:
+        selected = resolve_codes(codes, start, end)
+    elif border:
+        selected = border_provinces(country, partner, start, end)
+    else:
+        selected = list(
+            Province.objects.filter(country__code=country)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        )
+    if border and codes:
+        allowed = {p.id for p in border_provinces(country, partner, start, end)}
+        selected = [p for p in selected if p.id in allowed]
+    selected = sorted({p.id: p for p in selected}.values(), key=lambda p: p.code)
+    counted: dict[int, Province] = {p.id: p for p in selected}
+    notes: list[str] = []
+    links = list(
+        ProvinceSuccession.objects.select_related("predecessor", "successor").filter(
+            Q(successor__in=selected) | Q(predecessor__in=selected)
+        )
+    )
+    predecessors_of: dict[int, list[Province]] = defaultdict(list)
+    for link in ProvinceSuccession.objects.filter(
+        successor__in={ln.successor_id for ln in links}
+    ).select_related("predecessor"):
+        predecessors_of[link.successor_id].append(link.predecessor)
+    ids = {p.id for p in selected}
+    for link in links:
+        if link.successor_id in ids:
+            counted[link.predecessor_id] = link.predecessor
+        if link.predecessor_id in ids and link.successor_id not in ids:
+            if len(predecessors_of[link.successor_id]) == 1:
+                counted[link.successor_id] = link.successor
+            elif end >= link.effective:
+                notes.append(
+                    f"{link.predecessor.code} ({link.predecessor.name}) became part of "
+                    f"{link.successor.code} ({link.successor.name}) on "
+                    f"{link.effective.isoformat()}; records from that date are filed under "
+                    f"{link.successor.code} and are not counted for {link.predecessor.code}."
+                )
+    return Selection(
+        start,
+        end,
+        selected,
+        sorted(counted.values(), key=lambda p: p.code),
+        notes,
+        border=border,
+        partner=partner,
+        everything=not codes and not border,
+    )
+
+
+def factors(
+    table_code: str,
+) -> tuple[ConversionTable, dict[tuple[str | None, str], Decimal | None]]:
+    table = ConversionTable.objects.filter(code=table_code).first()
+    if table is None:
+        known = ", ".join(ConversionTable.objects.values_list("code", flat=True))
+        raise ValueError(f"unknown conversion table {table_code!r} (known: {known})")
+    found = {
+        (f.drug_id, f.unit): f.kg_per_unit for f in ConversionFactor.objects.filter(table=table)
+    }
+    return table, found
+
+
+def kg_factor(
+    table: dict[tuple[str | None, str], Decimal | None], drug: str, unit: str
+) -> Decimal | None:
+    if (drug, unit) in table:
+        return table[drug, unit]
+    return table.get((None, unit))
+
+
+def compute(
+    selection: Selection, table_code: str = DEFAULT_TABLE, unit_path: str | None = None
+) -> dict[str, Any]:
+    """Every figure of a report as a JSON-ready dict (the ``--format json`` output)."""
+    start, end, ids = selection.start, selection.end, selection.counted_ids
+    country = this_node().country
+    table, table_factors = factors(table_code)
+    scope = {"province_id__in": ids, "detected_on__gte": start, "detected_on__lte": end}
+    if unit_path:
+        scope["owner_unit__path__startswith"] = unit_path  # type: ignore[assignment]
+
+    by_day = (
+        DrugCase.objects.filter(**scope)
+        .values_list("province_id", "detected_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    cases = 0
+    by_month: dict[str, int] = defaultdict(int)
+    cases_by_province: dict[int, int] = defaultdict(int)
+    for province_id, day, n in by_day:
+        cases += n
+        by_month[day.strftime("%Y-%m")] += n
+        cases_by_province[province_id] += n
+
+    defendants = 0
+    foreign = 0
+    foreign_by_nationality: dict[str, int] = defaultdict(int)
+    defendants_by_province: dict[int, int] = defaultdict(int)
+    for province_id, nationality, n in (
+        Person.objects.filter(role="defendant", **scope)
+        .values_list("province_id", "nationality")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        defendants += n
+        defendants_by_province[province_id] += n
+        if nationality and nationality != country:
+            foreign += n
+            foreign_by_nationality[nationality] += n
+
+    order = {code: i for i, (code, *_rest) in enumerate(DRUGS)}
+    seizures = []
+    total_kg = Decimal(0)
+    for drug, unit, quantity, n in sorted(
+        Seizure.objects.filter(**scope)
+        .values_list("drug_id", "unit")
+        .annotate(q=Sum("quantity"), n=Count("id"))
+        .order_by(),
+        key=lambda r: (order.get(r[0], 99), r[0], r[1]),
+    ):
+        quantity = Decimal(quantity).quantize(Decimal("0.000001"))
+        factor = kg_factor(table_factors, drug, unit)
+        kg = None if factor is None else (quantity * factor).quantize(KG_PLACES)
+        if kg is not None:
+            total_kg += kg
+        seizures.append(
+            {
+                "drug": drug,
+                "unit": unit,
+                "quantity": _number(quantity),
+                "kg_equivalent": None if kg is None else float(kg),
+                "seizures": n,
+            }
+        )
+
+    scope_unit = {"owner_unit__path__startswith": unit_path} if unit_path else {}
+    hotspots = Hotspot.objects.filter(
+        province_id__in=ids, eradicated_on__gte=start, eradicated_on__lte=end, **scope_unit
+    ).count()
+    rings = TraffickingRing.objects.filter(
+        province_id__in=ids, dismantled_on__gte=start, dismantled_on__lte=end, **scope_unit
+    ).count()
+    joint = (
+        DrugCase.objects.filter(joint_case_ref__gt="", **scope)
+        .values("joint_case_ref")
+        .distinct()
+        .count()
+    )
+    names = {p.id: p for p in selection.counted}
+    months = _months(start, end)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "country": country,
+        "border_provinces": selection.border,
+        "all_provinces": selection.everything,
+        "partner": selection.partner if selection.border else None,
+        "provinces": [p.code for p in selection.selected],
+        "provinces_counted": [p.code for p in selection.counted],
+        "cases": cases,
+        "defendants": defendants,
+        "foreign_defendants": foreign,
+        "foreign_defendants_by_nationality": dict(sorted(foreign_by_nationality.items())),
+        "seizures": seizures,
+        "kg_equivalent_total": float(total_kg),
+        "conversion_table": table.code,
+        "conversion_note": NOT_WEIGHED,
+        "hotspots_eradicated": hotspots,
+        "rings_dismantled": rings,
+        "joint_cases": joint,
+        "by_month": [{"month": m, "cases": by_month.get(m, 0)} for m in months],
+        "by_province": [
+            {
+                "province": names[pid].code if pid in names else str(pid),
+                "name": names[pid].name if pid in names else "",
+                "cases": cases_by_province.get(pid, 0),
+                "defendants": defendants_by_province.get(pid, 0),
+            }
+            for pid in ids
+            if cases_by_province.get(pid) or defendants_by_province.get(pid)
+        ],
+        "notes": selection.notes,
+    }
+
+
+def _number(value: Decimal) -> int | float:
+    text = quantity_text(value)
+    return int(text) if "." not in text else float(text)
+
+
+def _months(start: dt.date, end: dt.date) -> list[str]:
+    out = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def drug_names(language: str) -> dict[str, str]:
+    return {d.code: d.name(language) for d in Drug.objects.all()}

@@ -1,0 +1,167 @@
+"""`liaison report`: exact totals from known input, both conversion tables, province
+selection across Viet Nam's 2025 merger, briefing wording and the other formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from liaison.cli import main as liaison
+from liaison.core.models import Province
+from liaison.crime import services
+from liaison.crime.models import Hotspot, TraffickingRing
+from liaison.reports.briefing import approx, weight
+
+pytestmark = pytest.mark.django_db
+
+CASES = """case_ref,detected_on,province,district,commune,summary,joint_case_ref
+A1,2024-03-05,VN-22,,,,JC-1
+A2,2024-06-10,VN-24,,,,JC-1
+A3,2024-07-01,VN-25,,,,
+A4,2025-08-01,VN:44,,,,JC-2
+A5,2025-09-01,VN:40,,,,
+A6,2024-05-05,VN-HN,,,,
+A7,2023-12-31,VN-22,,,,
+"""
+PERSONS = """case_ref,person_ref,full_name,latin_name,sex,birth_date,nationality,id_number,role
+A1,P1,Lầu Bá Chư,Lau Ba Chu,M,1988,VN,,defendant
+A1,P2,ສົມສັກ,Somsak,M,1990,LA,,defendant
+A1,P3,Vi Thị Mai,Vi Thi Mai,F,,VN,,witness
+A2,P1,Hồ Văn Nam,Ho Van Nam,M,,,,suspect
+A4,P1,王伟,Wang Wei,M,1985,CN,,defendant
+A6,P1,Nguyễn Văn An,Nguyen Van An,M,1970,VN,,defendant
+A7,P1,ບຸນມີ,Bounmy,M,1970,LA,,defendant
+"""
+SEIZURES = """case_ref,drug,quantity,unit
+A1,methamphetamine_tablets,20000,tablet
+A1,methamphetamine_tablets,20000,tablet
+A2,heroin,1.5,kg
+A3,crystal_methamphetamine,350,g
+A4,cannabis_plants,1200,plant
+A5,methamphetamine_tablets,5000,tablet
+A6,heroin,2,kg
+A7,opium,9,kg
+"""
+
+
+@pytest.fixture
+def dataset(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for name, text in (("c.csv", CASES), ("p.csv", PERSONS), ("s.csv", SEIZURES)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code = liaison(["import", "cases", str(tmp_path / "c.csv"), "persons", str(tmp_path / "p.csv"), "seizures", str(tmp_path / "s.csv")])  # fmt: skip
+    assert code == 0
+    province = Province.objects.get
+    services.create_record(
+        Hotspot, user=None, name="Bản X", kind="retail", province=province(code="VN-22"),
+        identified_on=dt.date(2023, 5, 1), status="eradicated", eradicated_on=dt.date(2024, 5, 1),
+    )  # fmt: skip
+    services.create_record(
+        Hotspot, user=None, name="Bản Y", kind="den", province=province(code="VN-22"),
+        identified_on=dt.date(2023, 5, 1),
+    )  # fmt: skip
+    services.create_record(
+        TraffickingRing, user=None, name="Ring Z", province=province(code="VN:44"),
+        status="dismantled", dismantled_on=dt.date(2025, 10, 1),
+    )  # fmt: skip
+
+
+def report(capsys, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    capsys.readouterr()
+    code = liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", *args])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return json.loads(out.out)  # type: ignore[no-any-return]
+
+
+def test_border_report_totals_exact_with_both_tables(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = report(capsys, "--border-provinces")
+    assert {"VN-22", "VN-24", "VN-25", "VN:44", "VN:40"} <= set(data["provinces"])
+    assert "VN-HN" not in data["provinces_counted"]
+    assert (data["cases"], data["defendants"], data["foreign_defendants"]) == (5, 3, 2)
+    rows = {(r["drug"], r["unit"]): r for r in data["seizures"]}
+    assert rows["methamphetamine_tablets", "tablet"]["quantity"] == 45000
+    assert rows["methamphetamine_tablets", "tablet"]["kg_equivalent"] == pytest.approx(4.5)
+    assert rows["heroin", "kg"]["quantity"] == 1.5
+    assert rows["crystal_methamphetamine", "g"]["kg_equivalent"] == pytest.approx(0.35)
+    assert rows["cannabis_plants", "plant"]["kg_equivalent"] is None
+    assert ("opium", "kg") not in rows  # A7 is before the period
+    assert data["kg_equivalent_total"] == pytest.approx(6.35, rel=1e-3)
+    assert data["conversion_table"] == "lao-mps-2024"
+    assert (data["hotspots_eradicated"], data["rings_dismantled"], data["joint_cases"]) == (1, 1, 2)
+
+    unodc = report(capsys, "--border-provinces", "--table", "unodc-2024")
+    assert unodc["conversion_table"] == "unodc-2024"
+    assert unodc["kg_equivalent_total"] == pytest.approx(4.05 + 1.5 + 0.35, rel=1e-3)
+    assert unodc["cases"] == 5
+
+
+def test_whole_country_and_province_selection_across_merger(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
+    everything = report(capsys)
+    assert (everything["cases"], everything["defendants"]) == (6, 4)
+
+    merged = report(capsys, "--province", "VN:44")
+    assert merged["provinces"] == ["VN:44"]
+    assert set(merged["provinces_counted"]) == {"VN:44", "VN-24", "VN-25"}
+    assert merged["cases"] == 3  # A2 and A3 before the merger, A4 after
+
+    quang_binh = report(capsys, "--province", "VN-24")
+    assert quang_binh["cases"] == 1
+    assert any("VN:44" in note for note in quang_binh["notes"])
+
+    nghe_an = report(capsys, "--province", "VN-22")  # continued unchanged as VN:40
+    assert nghe_an["cases"] == 2
+    several = report(capsys, "--province", "VN-22", "--province", "VN-HN")
+    assert several["cases"] == 3 and several["defendants"] == 3
+
+
+def test_report_bad_input_exits_2(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--province", "VN-99"]) == 2  # fmt: skip
+    assert "VN-99" in capsys.readouterr().err
+    assert liaison(["report", "--from", "2024-13-01", "--to", "2025-12-31"]) == 2
+    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--table", "nope"]) == 2  # fmt: skip
+
+
+def test_rounding_words() -> None:
+    assert approx(14128, "en") == "nearly 14,130"
+    assert approx(19963, "en") == "more than 19,960"
+    assert approx(560, "en") == "560"
+    assert approx(1996, "vi") == "gần 2.000"
+    assert approx(19963, "vi") == "hơn 19.960"
+    assert approx(14128, "lo") == "ເກືອບ 14.130"
+    assert approx(19963, "lo") == "ກວ່າ 19.960"
+    assert approx(3_012_345, "en") == "more than 3.0 million"
+    assert approx(158_900_000, "en") == "158.9 million"
+    assert weight(15_890, "en") == "about 15.9 t"
+    assert weight(1996.4, "en") == "about 2,000 kg"
+    assert weight(1996.4, "vi") == "khoảng 2.000 kg"
+
+
+def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
+    texts = {}
+    for lang in ("en", "vi", "lo"):
+        capsys.readouterr()
+        assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "md", "--lang", lang]) == 0  # fmt: skip
+        texts[lang] = capsys.readouterr().out
+    assert "detected 5 drug cases with 3 defendants (2 of them foreign nationals)" in texts["en"]
+    assert "about 6.4 kg" in texts["en"] and "45,000 synthetic pills" in texts["en"]
+    assert "bordering Laos" in texts["en"]
+    assert "đã phát hiện 5 vụ án về ma túy với 3 bị can" in texts["vi"]
+    assert "giáp Lào" in texts["vi"] and "khoảng 6,4 kg" in texts["vi"]
+    assert "ກວດພົບຄະດີຢາເສບຕິດ 5 ຄະດີ" in texts["lo"]
+    assert "| Drug cases | 5 |" in texts["en"]
+
+
+def test_xlsx_and_pdf(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.xlsx"
+    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "xlsx", "--lang", "vi", "--out", str(out)]) == 0  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert ("Số vụ án", 5) in values
+    pdf = tmp_path / "r.pdf"
+    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "pdf", "--lang", "lo", "--out", str(pdf)]) == 0  # fmt: skip
+    assert pdf.read_bytes().startswith(b"%PDF")
