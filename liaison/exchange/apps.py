@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
     name = "liaison.exchange"
     label = "exchange"
+    verbose_name = _("Federation")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from liaison.exchange import signals
+
+        # Every save of a local, released record sends its new version to the peers it is
+        # released to (services may also call services.record_changed themselves).
+        post_save.connect(signals.record_saved, dispatch_uid="exchange.record_saved")
+        post_delete.connect(signals.record_deleted, dispatch_uid="exchange.record_deleted")

@@ -1,0 +1,1246 @@
+"""Federation operations: peering, releasing, the outbox (feed), applying what peers send,
+receipts and signed requests. The only code that writes the exchange models.
+
+Other apps call:
+
+* :func:`record_changed` after a service saved a new version of a record (a ``post_save``
+  signal on every Record subclass calls it too, so forgetting it is harmless);
+* :func:`release_to`, :func:`propose_release`, :func:`approve_release`,
+  :func:`withdraw_release` for releases; :func:`releases_of` / :func:`delivery_status` to
+  show them on a record's page;
+* :func:`peer_status` for ``liaison status``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.core import audit, node
+from liaison.core.audit import Actor
+from liaison.core.models import Record, Role, Tlp, Unit, User
+from liaison.core.services import require_role, require_unit_access
+from liaison.exchange import envelope as env
+from liaison.exchange.envelope import Envelope, EnvelopeError, Markings, Signer
+from liaison.exchange.models import (
+    Holding,
+    KeyRotation,
+    OutboxEntry,
+    Peer,
+    PeerStatus,
+    Receipt,
+    Rejection,
+    Release,
+    ReleaseState,
+    SeenNonce,
+)
+from liaison.exchange.registry import ApplyRefused, Kind, get_kind, kind_for_model
+
+log = logging.getLogger("liaison.exchange")
+
+#: Signed requests older or newer than this are refused (clock skew allowance).
+REQUEST_MAX_AGE = 300
+#: Largest request body accepted by the federation endpoints.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+#: Largest feed page a receiver accepts.
+MAX_FEED_BYTES = 64 * 1024 * 1024
+FEED_DEFAULT_LIMIT = 1000
+FEED_MAX_LIMIT = 2000
+RECEIPT_MAX_REJECTIONS = 500
+_PG_OUTBOX_LOCK = 0x4C49414F42  # serialises outbox appends so feed order = commit order
+
+
+# --- this node's key ---------------------------------------------------------------------
+
+_signer_lock = threading.Lock()
+_signer_state: dict[str, Any] = {"stamp": None, "signer": None}
+
+
+def signer() -> Signer:
+    """This node's signer; reloads when `liaison key rotate` replaced the key file."""
+    path = node.home() / node.PRIVATE_KEY_FILE
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_ino, st.st_size)
+    except OSError:
+        stamp = None
+    with _signer_lock:
+        if _signer_state["signer"] is None or stamp != _signer_state["stamp"]:
+            node.signing_key.cache_clear()
+            node.this_node.cache_clear()
+            _signer_state["signer"] = Signer(node.signing_key())
+            _signer_state["stamp"] = stamp
+        return _signer_state["signer"]  # type: ignore[no-any-return]
+
+
+def this_node() -> node.NodeIdentity:
+    signer()  # reload after a key rotation
+    return node.this_node()
+
+
+_stamp_lock = threading.Lock()
+_last_stamp = [""]
+
+
+def issue_stamp() -> str:
+    """A UTC time stamp, strictly increasing within this process."""
+    with _stamp_lock:
+        now = timezone.now()
+        stamp = env.utc_stamp(now)
+        if stamp <= _last_stamp[0]:
+            last = dt.datetime.fromisoformat(_last_stamp[0][:-1]).replace(tzinfo=dt.UTC)
+            stamp = env.utc_stamp(last + dt.timedelta(microseconds=1))
+        _last_stamp[0] = stamp
+        return stamp
+
+
+# --- peers -----------------------------------------------------------------------------
+
+
+class PeerError(Exception):
+    """Peering failed; the message says why."""
+
+
+def peer_keys(peer: Peer) -> dict[str, Ed25519PublicKey]:
+    keys: dict[str, Ed25519PublicKey] = {}
+    for text in peer.all_keys():
+        key = env.public_key_from_b64(text)
+        keys[env.key_id(key)] = key
+    return keys
+
+
+def get_peer(name: str) -> Peer:
+    peer = Peer.objects.filter(name=name).first()
+    if peer is None:
+        raise ValidationError(_("No peer named %(n)s.") % {"n": name})
+    return peer
+
+
+def identity_document() -> dict[str, Any]:
+    """What `GET /federation/v1/identity` returns: public, unauthenticated."""
+    me = this_node()
+    return {
+        "protocol": 1,
+        "node_id": me.id,
+        "country": me.country,
+        "name": me.name,
+        "url": me.url,
+        "public_key": me.public_key,
+        "key_id": signer().kid,
+        "fingerprint": me.fingerprint,
+        "rotations": list(KeyRotation.objects.order_by("id").values_list("statement", flat=True)),
+    }
+
+
+def check_identity(data: Any, fingerprint: str) -> dict[str, Any]:
+    """Validate a fetched identity document against the fingerprint read over the hotline."""
+    if not isinstance(data, dict):
+        raise PeerError(_("the peer's identity document is not a JSON object"))
+    for name in ("node_id", "country", "public_key"):
+        if not isinstance(data.get(name), str):
+            raise PeerError(_("the peer's identity document lacks %(k)s") % {"k": name})
+    try:
+        key = env.public_key_from_b64(data["public_key"])
+    except EnvelopeError as exc:
+        raise PeerError(_("the peer's public key is invalid: %(e)s") % {"e": exc}) from exc
+    actual = node.fingerprint_of(env.raw_key(key))
+    if node.normalise_fingerprint(fingerprint) != node.normalise_fingerprint(actual):
+        raise PeerError(
+            _("fingerprint mismatch: the node at this address has key %(a)s, not %(e)s; not peered")
+            % {"a": actual, "e": fingerprint.strip()}
+        )
+    if data["node_id"] == this_node().id:
+        raise PeerError(_("that address is this node itself"))
+    return data
+
+
+@transaction.atomic
+def add_peer(name: str, url: str, identity: dict[str, Any], *, actor: Actor | None = None) -> Peer:
+    """Add (or re-activate) a peer from its checked identity document."""
+    name = name.strip()
+    if not name or len(name) > 40:
+        raise ValidationError(_("A peer name has 1 to 40 characters."))
+    fingerprint = node.fingerprint_of(env.raw_key(env.public_key_from_b64(identity["public_key"])))
+    existing = Peer.objects.filter(Q(node_id=identity["node_id"]) | Q(name=name)).first()
+    if existing and existing.node_id != identity["node_id"]:
+        raise ValidationError(_("The name %(n)s is already used by another peer.") % {"n": name})
+    peer = existing or Peer(node_id=identity["node_id"], added_at=timezone.now())
+    if existing and existing.public_key != identity["public_key"]:
+        peer.previous_keys = [*existing.previous_keys, existing.public_key]
+    peer.name = name
+    peer.url = url.rstrip("/")
+    peer.country = str(identity["country"])[:2].upper()
+    peer.node_name = str(identity.get("name", ""))[:200]
+    peer.public_key = identity["public_key"]
+    peer.fingerprint = fingerprint
+    peer.status = PeerStatus.ACTIVE
+    peer.added_by = (actor.username if actor else "")[:150]
+    peer.failures = 0
+    peer.retry_at = None
+    peer.save()
+    audit.record("peer.add", peer, actor=actor, object_id=peer.node_id, name=name, url=url,
+                 fingerprint=fingerprint)  # fmt: skip
+    return peer
+
+
+@transaction.atomic
+def remove_peer(peer: Peer, *, actor: Actor | None = None) -> Peer:
+    """Stop exchanging with a peer: its requests are refused from now on; history is kept."""
+    peer.status = PeerStatus.REMOVED
+    peer.save(update_fields=["status"])
+    audit.record("peer.remove", peer, actor=actor, object_id=peer.node_id, name=peer.name)
+    return peer
+
+
+def learn_rotations(peer: Peer, identity: Mapping[str, Any]) -> bool:
+    """Accept a peer's new key when a rotation statement signed by a key we trust names it."""
+    statements = identity.get("rotations") or []
+    if not isinstance(statements, list):
+        return False
+    trusted = peer_keys(peer)
+    current = peer.public_key
+    changed, progress = False, True
+    while progress:
+        progress = False
+        for token in statements:
+            try:
+                data = env.parse_statement(token, trusted, env.TYP_KEY_ROTATION)
+            except EnvelopeError:
+                continue
+            new = data.get("new_key")
+            if data.get("node") != peer.node_id or not isinstance(new, str):
+                continue
+            try:
+                new_key = env.public_key_from_b64(new)
+            except EnvelopeError:
+                continue
+            kid = env.key_id(new_key)
+            if kid in trusted:
+                continue
+            trusted[kid] = new_key
+            current, changed, progress = new, True, True
+    if changed:
+        with transaction.atomic():
+            fresh = Peer.objects.select_for_update().get(pk=peer.pk)
+            fresh.previous_keys = [k for k in fresh.all_keys() if k != current]
+            fresh.public_key = current
+            fresh.fingerprint = node.fingerprint_of(env.b64url_decode(current))
+            fresh.save(update_fields=["previous_keys", "public_key", "fingerprint"])
+            audit.record("peer.key_rotated", fresh, actor=Actor.system("exchange"),
+                         object_id=fresh.node_id, fingerprint=fresh.fingerprint)  # fmt: skip
+        peer.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def rotate_key(*, actor: Actor | None = None) -> tuple[str, str]:
+    """Make a new key pair; the statement introducing it is signed by the old key.
+    Returns (old fingerprint, new fingerprint)."""
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    old = signer()
+    me = this_node()
+    new_key = Ed25519PrivateKey.generate()
+    new_public = env.b64url_encode(env.raw_key(new_key.public_key()))
+    statement = old.sign_json(
+        {
+            "node": me.id,
+            "old_key": me.public_key,
+            "new_key": new_public,
+            "issued_at": issue_stamp(),
+        },
+        env.TYP_KEY_ROTATION,
+    )
+    KeyRotation.objects.create(
+        old_kid=old.kid,
+        new_kid=env.key_id(new_key.public_key()),
+        new_public_key=new_public,
+        statement=statement,
+        at=timezone.now(),
+    )
+    home = node.home()
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    private = home / node.PRIVATE_KEY_FILE
+    private.rename(home / f"node_key.{stamp}.retired.pem")
+    pem = new_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    tmp = home / "node_key.pem.new"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    tmp.rename(private)
+    (home / node.PUBLIC_KEY_FILE).write_text(new_public + "\n")
+    new_fp = node.fingerprint_of(env.raw_key(new_key.public_key()))
+    audit.record("node.key_rotate", actor=actor, object_kind="node", object_id=me.id,
+                 old=me.fingerprint, new=new_fp)  # fmt: skip
+    signer()
+    return me.fingerprint, new_fp
+
+
+# --- release -------------------------------------------------------------------------------
+
+
+def _kind_of(obj: Record) -> Kind:
+    spec = kind_for_model(type(obj))
+    if spec is None:
+        raise ValidationError(
+            _("Records of type %(m)s cannot be exchanged.") % {"m": type(obj).__name__}
+        )
+    return spec
+
+
+def _check_releasable(obj: Record, peer: Peer, tlp: str) -> None:
+    if tlp == Tlp.RED or obj.tlp == Tlp.RED:
+        raise ValidationError(_("A TLP:RED record never leaves this node; it cannot be released."))
+    if tlp not in Tlp.values:
+        raise ValidationError(_("Unknown TLP %(t)s.") % {"t": tlp})
+    if not obj.is_local:
+        raise PermissionDenied(
+            _("Only the origin of a record may release it (this one comes from %(o)s).")
+            % {"o": obj.origin}
+        )
+    if not peer.is_active:
+        raise ValidationError(_("%(p)s is not an active peer.") % {"p": peer.name})
+
+
+def _check_handling(handling: str, note: str, basis: str) -> None:
+    from liaison.core.models import Handling
+
+    if handling not in Handling.values:
+        raise ValidationError(_("Unknown handling code %(h)s.") % {"h": handling})
+    if handling == Handling.H3 and not note.strip():
+        raise ValidationError(_("Handling code H3 needs the conditions written out."))
+    if not basis.strip():
+        raise ValidationError(
+            _("Give the legal basis of the release (e.g. the MoU of 9 Aug 2021).")
+        )
+
+
+def _user_check(user: User, obj: Record, *roles: str) -> None:
+    require_role(user, *roles)
+    require_unit_access(user, obj.owner_unit)
+
+
+@transaction.atomic
+def propose_release(
+    user: User,
+    obj: Record,
+    peer: Peer,
+    *,
+    tlp: str,
+    handling: str,
+    basis: str,
+    handling_note: str = "",
+) -> Release:
+    """An officer proposes a release; it waits for a supervisor's approval."""
+    _user_check(user, obj, Role.OFFICER, Role.ANALYST, Role.SUPERVISOR)
+    spec = _kind_of(obj)
+    _check_releasable(obj, peer, tlp)
+    _check_handling(handling, handling_note, basis)
+    if Release.objects.filter(
+        peer=peer, record_uuid=obj.uuid, state__in=[ReleaseState.PROPOSED, ReleaseState.ACTIVE]
+    ).exists():
+        raise ValidationError(
+            _("This record is already released or proposed to %(p)s.") % {"p": peer.name}
+        )
+    release = Release.objects.create(
+        kind=spec.kind, record_uuid=obj.uuid, peer=peer, tlp=tlp, handling=handling,
+        handling_note=handling_note, basis=basis, state=ReleaseState.PROPOSED,
+        released_by=user, released_at=timezone.now(),
+    )  # fmt: skip
+    audit.record("release.propose", obj, actor=Actor.of(user), peer=peer.name, tlp=tlp,
+                 handling=handling, basis=basis)  # fmt: skip
+    return release
+
+
+@transaction.atomic
+def approve_release(user: User, release: Release) -> Release:
+    """A supervisor approves a proposed release: the record goes out."""
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    obj = record_for(release.kind, release.record_uuid)
+    _user_check(user, obj, Role.SUPERVISOR)
+    if release.state != ReleaseState.PROPOSED:
+        raise ValidationError(_("Only a proposed release can be approved."))
+    _check_releasable(obj, release.peer, release.tlp)
+    release.state = ReleaseState.ACTIVE
+    release.approved_by = user
+    release.approved_at = timezone.now()
+    release.save()
+    _enqueue([(release, obj)], "upsert")
+    audit.record("release.approve", obj, actor=Actor.of(user), peer=release.peer.name,
+                 tlp=release.tlp)  # fmt: skip
+    return release
+
+
+@transaction.atomic
+def decline_release(user: User, release: Release, reason: str = "") -> Release:
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    obj = record_for(release.kind, release.record_uuid)
+    _user_check(user, obj, Role.SUPERVISOR)
+    if release.state != ReleaseState.PROPOSED:
+        raise ValidationError(_("Only a proposed release can be declined."))
+    release.state = ReleaseState.DECLINED
+    release.withdrawn_by = user
+    release.withdrawn_at = timezone.now()
+    release.save()
+    audit.record(
+        "release.decline", obj, actor=Actor.of(user), peer=release.peer.name, reason=reason
+    )
+    return release
+
+
+def release_to(
+    user: User,
+    obj: Record,
+    peers: Iterable[Peer],
+    *,
+    tlp: str,
+    handling: str,
+    basis: str,
+    handling_note: str = "",
+) -> list[Release]:
+    """A supervisor releases a record to one or more peers at once."""
+    with transaction.atomic():
+        _user_check(user, obj, Role.SUPERVISOR)
+        _check_handling(handling, handling_note, basis)
+        spec = _kind_of(obj)
+        out = []
+        for peer in peers:
+            _check_releasable(obj, peer, tlp)
+            release = _open_release(spec, obj.uuid, peer, tlp, handling, handling_note, basis, user)
+            out.append(release)
+            audit.record("release", obj, actor=Actor.of(user), peer=peer.name, tlp=tlp,
+                         handling=handling, basis=basis)  # fmt: skip
+        _enqueue([(r, obj) for r in out], "upsert")
+        return out
+
+
+def _open_release(
+    spec: Kind,
+    uuid: Any,
+    peer: Peer,
+    tlp: str,
+    handling: str,
+    note: str,
+    basis: str,
+    user: User | None,
+) -> Release:
+    """Activate the record's open release to ``peer`` (new, or replacing a proposal/markings)."""
+    now = timezone.now()
+    release = (
+        Release.objects.select_for_update()
+        .filter(peer=peer, record_uuid=uuid, state__in=[ReleaseState.PROPOSED, ReleaseState.ACTIVE])
+        .first()
+    )
+    if release is None:
+        release = Release(kind=spec.kind, record_uuid=uuid, peer=peer, released_at=now)
+    release.tlp, release.handling, release.handling_note, release.basis = tlp, handling, note, basis
+    if release.state == ReleaseState.PROPOSED and release.pk:
+        release.approved_by, release.approved_at = user, now
+    else:
+        release.released_by, release.released_at = user, now
+    release.state = ReleaseState.ACTIVE
+    release.save()
+    return release
+
+
+def bulk_release(
+    user: User,
+    spec: Kind,
+    records: Iterable[Record],
+    peer: Peer,
+    *,
+    tlp: str,
+    handling: str,
+    basis: str,
+    handling_note: str = "",
+    batch: int = 2000,
+    on_batch: Any = None,
+) -> tuple[int, list[str]]:
+    """Release many records of one kind to one peer (``liaison release``). RED records and
+    received copies are skipped and named. Returns (released, skipped messages)."""
+    require_role(user, Role.SUPERVISOR)
+    _check_handling(handling, handling_note, basis)
+    if tlp == Tlp.RED:
+        raise ValidationError(_("A TLP:RED record never leaves this node; it cannot be released."))
+    if not peer.is_active:
+        raise ValidationError(_("%(p)s is not an active peer.") % {"p": peer.name})
+    me = this_node().id
+    released, skipped = 0, []
+    chunk: list[Record] = []
+
+    def flush() -> None:
+        nonlocal released
+        if not chunk:
+            return
+        with transaction.atomic():
+            now = timezone.now()
+            uuids = [o.uuid for o in chunk]
+            open_releases = {
+                r.record_uuid: r
+                for r in Release.objects.filter(
+                    peer=peer, record_uuid__in=uuids,
+                    state__in=[ReleaseState.PROPOSED, ReleaseState.ACTIVE],
+                )
+            }  # fmt: skip
+            new, changed = [], []
+            pairs = []
+            for obj in chunk:
+                release = open_releases.get(obj.uuid)
+                if release is None:
+                    release = Release(kind=spec.kind, record_uuid=obj.uuid, peer=peer,
+                                      released_by=user, released_at=now)  # fmt: skip
+                    new.append(release)
+                else:
+                    changed.append(release)
+                    if release.state == ReleaseState.PROPOSED:
+                        release.approved_by, release.approved_at = user, now
+                release.tlp, release.handling = tlp, handling
+                release.handling_note, release.basis = handling_note, basis
+                release.state = ReleaseState.ACTIVE
+                pairs.append((release, obj))
+            Release.objects.bulk_create(new, batch_size=1000)
+            if changed:
+                Release.objects.bulk_update(
+                    changed, ["tlp", "handling", "handling_note", "basis", "state",
+                              "approved_by", "approved_at"], batch_size=500,
+                )  # fmt: skip
+            _enqueue(pairs, "upsert", fresh=not changed)
+            audit.record("release.bulk", actor=Actor.of(user), object_kind=spec.kind,
+                         object_id=peer.node_id, peer=peer.name, count=len(chunk), tlp=tlp,
+                         handling=handling, basis=basis,
+                         uuids=[str(u) for u in uuids[:50]])  # fmt: skip
+        released += len(chunk)
+        if on_batch:
+            on_batch(len(chunk))
+        chunk.clear()
+
+    for obj in records:
+        if obj.origin != me:
+            skipped.append(
+                f"{obj.uuid}: received from {obj.origin}, only its origin may release it"
+            )
+            continue
+        if obj.tlp == Tlp.RED:
+            skipped.append(f"{obj.uuid}: TLP:RED, never released")
+            continue
+        require_unit_access(user, obj.owner_unit)
+        chunk.append(obj)
+        if len(chunk) >= batch:
+            flush()
+    flush()
+    return released, skipped
+
+
+@transaction.atomic
+def withdraw_release(user: User | None, release: Release, *, reason: str = "") -> Release:
+    """Withdraw a release: the peer gets a recall (tombstone) and deletes its copy."""
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    obj = record_for(release.kind, release.record_uuid, missing_ok=True)
+    if user is not None:
+        require_role(user, Role.SUPERVISOR)
+        if obj is not None:
+            require_unit_access(user, obj.owner_unit)
+    if release.state not in (ReleaseState.ACTIVE, ReleaseState.PROPOSED):
+        raise ValidationError(_("This release is not open."))
+    was_active = release.state == ReleaseState.ACTIVE
+    release.state = ReleaseState.WITHDRAWN
+    release.withdrawn_by = user
+    release.withdrawn_at = timezone.now()
+    release.save()
+    if was_active:
+        _enqueue([(release, obj)], "recall")
+    audit.record("release.withdraw", obj, actor=Actor.of(user) if user else Actor.system("exchange"),
+                 object_kind=release.kind, object_id=str(release.record_uuid),
+                 peer=release.peer.name, reason=reason)  # fmt: skip
+    return release
+
+
+def record_changed(obj: Record) -> int:
+    """Call after saving a new version of a local record (in the same transaction): every
+    peer it is released to gets the new version. A record turned TLP:RED is recalled from
+    every peer. Returns the number of envelopes queued. Idempotent per version."""
+    if not obj.is_local or obj.pk is None:
+        return 0
+    releases = list(
+        Release.objects.select_related("peer").filter(
+            record_uuid=obj.uuid, state=ReleaseState.ACTIVE
+        )
+    )
+    if not releases:
+        return 0
+    with transaction.atomic():
+        if obj.tlp == Tlp.RED:
+            for release in releases:
+                withdraw_release(None, release, reason="record marked TLP:RED")
+            return len(releases)
+        due = [r for r in releases if r.sent_version < obj.version]
+        if due:
+            _enqueue([(r, obj) for r in due], "upsert")
+        return len(due)
+
+
+def record_deleted(obj: Record) -> int:
+    """A local record was deleted: recall it from every peer."""
+    if not obj.is_local:
+        return 0
+    releases = list(Release.objects.filter(record_uuid=obj.uuid, state=ReleaseState.ACTIVE))
+    for release in releases:
+        withdraw_release(None, release, reason="record deleted")
+    return len(releases)
+
+
+def record_for(kind: str, uuid: Any, *, missing_ok: bool = False) -> Any:
+    spec = get_kind(kind)
+    if spec is None:
+        raise ValidationError(_("Unknown kind %(k)s.") % {"k": kind})
+    obj = spec.model.objects.filter(uuid=uuid).first()  # type: ignore[attr-defined]
+    if obj is None and not missing_ok:
+        raise ValidationError(_("No %(k)s record %(u)s.") % {"k": kind, "u": uuid})
+    return obj
+
+
+# --- outbox ----------------------------------------------------------------------------------
+
+
+def _outbox_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_OUTBOX_LOCK])
+
+
+def _enqueue(
+    pairs: Sequence[tuple[Release, Record | None]], op: str, *, fresh: bool = False
+) -> int:
+    """Sign an envelope per (release, record) and append it to the release's peer feed.
+    Older entries for the same record and peer are superseded (the newest carries the
+    delivery state). ``fresh``: the caller knows no older entries exist."""
+    if not pairs:
+        return 0
+    me = this_node()
+    sign = signer()
+    stamp = issue_stamp()
+    now = timezone.now()
+    bodies: dict[Any, dict[str, Any]] = {}
+    if op == "upsert":
+        by_kind: dict[str, list[Record]] = {}
+        for release, obj in pairs:
+            assert obj is not None
+            by_kind.setdefault(release.kind, []).append(obj)
+        for kind, objs in by_kind.items():
+            spec = get_kind(kind)
+            assert spec is not None
+            unique = list({o.uuid: o for o in objs}.values())
+            for obj, body in zip(unique, spec.bodies(unique), strict=True):
+                bodies[obj.uuid] = body
+    entries = []
+    for release, obj in pairs:
+        version = obj.version if obj is not None else max(release.sent_version, 1)
+        envelope = Envelope(
+            kind=release.kind,
+            uuid=str(release.record_uuid),
+            origin=me.id,
+            origin_country=me.country,
+            version=version,
+            markings=Markings(
+                release.tlp, release.handling, release.handling_note, (release.peer.node_id,)
+            ),  # fmt: skip
+            body=bodies[obj.uuid] if op == "upsert" and obj is not None else {},
+            op=op,
+            issued_at=stamp,
+        )
+        entries.append(
+            OutboxEntry(
+                peer_id=release.peer_id,
+                kind=release.kind,
+                record_uuid=release.record_uuid,
+                version=version,
+                op=op,
+                jws=env.sign_envelope(envelope, sign),
+                created_at=now,
+            )  # fmt: skip
+        )
+        release.sent_version = version
+    with transaction.atomic():
+        _outbox_lock()
+        if not fresh:
+            _supersede(entries)
+        OutboxEntry.objects.bulk_create(entries, batch_size=1000)
+        releases = [r for r, _o in pairs if r.pk]
+        Release.objects.bulk_update(releases, ["sent_version"], batch_size=1000)
+    return len(entries)
+
+
+def _supersede(entries: list[OutboxEntry]) -> None:
+    by_peer: dict[int, dict[Any, OutboxEntry]] = {}
+    for e in entries:
+        by_peer.setdefault(e.peer_id, {})[e.record_uuid] = e
+    for peer_id, wanted in by_peer.items():
+        uuids = list(wanted)
+        for i in range(0, len(uuids), 900):
+            part = uuids[i : i + 900]
+            old = OutboxEntry.objects.filter(peer_id=peer_id, record_uuid__in=part).values_list(
+                "id", "record_uuid", "version", "op", "acked_at", "held_version", "refused"
+            )
+            ids = []
+            for oid, ruuid, version, op, acked_at, held, refused in old:
+                ids.append(oid)
+                if acked_at is not None and not refused:
+                    held = version if op == "upsert" else None
+                wanted[ruuid].held_version = held
+            if ids:
+                OutboxEntry.objects.filter(id__in=ids).delete()
+
+
+def feed_page(peer: Peer, after: int, limit: int) -> dict[str, Any]:
+    """The next envelopes released to ``peer`` after ``after``. Only this peer's entries,
+    whatever cursor it asks for."""
+    limit = max(1, min(limit, FEED_MAX_LIMIT))
+    rows = list(
+        OutboxEntry.objects.filter(peer=peer, id__gt=max(after, 0))
+        .order_by("id")
+        .values_list("id", "jws")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "node": this_node().id,
+        "peer": peer.node_id,
+        "items": [{"seq": seq, "jws": jws} for seq, jws in rows],
+        "next": rows[-1][0] if rows else max(after, 0),
+        "more": more,
+    }
+
+
+def outbox_head(peer: Peer) -> int:
+    return OutboxEntry.objects.filter(peer=peer).aggregate(m=Max("id"))["m"] or 0
+
+
+# --- applying what peers send -------------------------------------------------------------
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    ignored: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (reason, detail)
+    cursor: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"applied": self.applied, "ignored": self.ignored,
+                "rejected": [{"reason": r, "detail": d} for r, d in self.rejected],
+                "cursor": self.cursor}  # fmt: skip
+
+
+def root_unit() -> Unit:
+    unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if unit is None:
+        raise RuntimeError("this node has no ministry unit")
+    return unit
+
+
+def note_rejection(
+    peer: Peer | None,
+    reason: str,
+    detail: str,
+    *,
+    claimed_node: str = "",
+    seq: int | None = None,
+    record_uuid: str = "",
+    reported: bool = True,
+    save: bool = True,
+) -> Rejection:
+    """Log and count something refused from a peer (or from a node claiming to be one)."""
+    who = peer.name if peer else (claimed_node or "unknown node")
+    log.warning("refused from %s: %s: %s", who, reason, detail)
+    rejection = Rejection(
+        peer=peer, claimed_node=claimed_node[:64], reason=reason[:30], detail=detail[:2000],
+        seq=seq, record_uuid=record_uuid[:36], at=timezone.now(), reported=reported,
+    )  # fmt: skip
+    if save:
+        rejection.save()
+    return rejection
+
+
+def apply_envelopes(
+    peer: Peer,
+    items: list[tuple[int | None, Any]],
+    *,
+    cursor: int | None = None,
+    source: str = "feed",
+) -> ApplyResult:
+    """Verify and apply envelopes from ``peer`` in one transaction, storing ``cursor``
+    (the feed position reached) in the same transaction. Each envelope that fails a check
+    is refused on its own (reason logged, counted, reported back in the receipt); nothing of
+    it is applied. Applying the same envelopes again changes nothing."""
+    me = this_node()
+    keys = peer_keys(peer)
+    result = ApplyResult(cursor=cursor or peer.pull_cursor)
+    rejections: list[Rejection] = []
+
+    def refuse(seq: int | None, reason: str, detail: str, uuid: str = "") -> None:
+        result.rejected.append((reason, detail))
+        rejections.append(
+            note_rejection(peer, reason, f"{source} seq {seq}: {detail}" if seq else detail,
+                           seq=seq, record_uuid=uuid, reported=source != "feed", save=False)
+        )  # fmt: skip
+
+    newest: dict[str, tuple[int | None, Envelope]] = {}
+    for seq, token in items:
+        try:
+            e = env.parse(token, keys, expected_origin=peer.node_id)
+        except EnvelopeError as exc:
+            refuse(seq, exc.reason, str(exc))
+            continue
+        if e.markings.released_to and me.id not in e.markings.released_to:
+            refuse(seq, "not_addressed", f"{e.kind} {e.uuid} was released to "
+                   f"{', '.join(e.markings.released_to)}, not to this node", e.uuid)  # fmt: skip
+            continue
+        if get_kind(e.kind) is None:
+            refuse(
+                seq, "unknown_kind", f"this node does not take records of kind {e.kind!r}", e.uuid
+            )
+            continue
+        seen = newest.get(e.uuid)
+        if seen is not None:
+            if seen[1].order_key >= e.order_key:
+                result.ignored += 1
+                continue
+            result.ignored += 1
+        newest[e.uuid] = (seq, e)
+
+    with transaction.atomic():
+        locked = Peer.objects.select_for_update().get(pk=peer.pk)
+        holdings = {
+            str(h.record_uuid): h for h in Holding.objects.filter(record_uuid__in=list(newest))
+        }
+        todo: dict[str, list[tuple[int | None, Envelope, Holding | None]]] = {}
+        for uuid, (seq, e) in newest.items():
+            held = holdings.get(uuid)
+            if held is not None and held.origin != e.origin:
+                refuse(seq, "foreign_origin", f"{e.kind} {uuid} belongs to {held.origin}", uuid)
+                continue
+            if held is not None and (held.version, held.issued_at) >= e.order_key:
+                if (held.version, held.issued_at) > e.order_key:
+                    refuse(seq, "older_version", f"{e.kind} {uuid} version {e.version} is older "
+                           f"than version {held.version} held here", uuid)  # fmt: skip
+                else:
+                    result.ignored += 1
+                continue
+            todo.setdefault(e.kind, []).append((seq, e, held))
+        root = root_unit()
+        new_holdings: list[Holding] = []
+        changed_holdings: list[Holding] = []
+        now = timezone.now()
+        for kind in _kind_order(list(todo)):
+            spec = get_kind(kind)
+            assert spec is not None
+            done = _apply_kind(spec, todo[kind], peer, root, refuse)
+            for seq, e, held in done:
+                h = held or Holding(peer=peer, origin=e.origin, kind=e.kind, record_uuid=e.uuid)
+                h.version, h.issued_at, h.op = e.version, e.issued_at, e.op
+                h.tlp, h.handling = e.markings.tlp, e.markings.handling
+                h.source_seq, h.applied_at = seq or 0, now
+                (changed_holdings if held else new_holdings).append(h)
+                result.applied += 1
+        Holding.objects.bulk_create(new_holdings, batch_size=1000)
+        if changed_holdings:
+            Holding.objects.bulk_update(
+                changed_holdings, ["version", "issued_at", "op", "tlp", "handling",
+                                   "source_seq", "applied_at"], batch_size=500,
+            )  # fmt: skip
+        Rejection.objects.bulk_create(rejections, batch_size=1000)
+        updates: dict[str, Any] = {"received_count": locked.received_count + result.applied,
+                                   "last_contact": now}  # fmt: skip
+        if cursor is not None and cursor > locked.pull_cursor:
+            updates["pull_cursor"] = cursor
+        Peer.objects.filter(pk=peer.pk).update(**updates)
+        for k, v in updates.items():
+            setattr(peer, k, v)
+        result.cursor = peer.pull_cursor
+        if result.applied:
+            audit.record("exchange.apply", actor=Actor.system("exchange"), object_kind="peer",
+                         object_id=peer.node_id, peer=peer.name, applied=result.applied,
+                         ignored=result.ignored, rejected=len(result.rejected),
+                         cursor=result.cursor, source=source)  # fmt: skip
+    return result
+
+
+def _kind_order(kinds: list[str]) -> list[str]:
+    """Kinds others refer to first (cases before their persons and seizures)."""
+
+    def depth(kind: str) -> int:
+        spec = get_kind(kind)
+        return sum(1 for r in spec.refs if r.by == "uuid") if spec else 0
+
+    return sorted(kinds, key=depth)
+
+
+def _apply_kind(
+    spec: Kind,
+    items: list[tuple[int | None, Envelope, Holding | None]],
+    peer: Peer,
+    root: Unit,
+    refuse: Any,
+) -> list[tuple[int | None, Envelope, Holding | None]]:
+    model = spec.model
+    manager = model._default_manager
+    uuids = [e.uuid for _s, e, _h in items]
+    existing = {str(o.uuid): o for o in manager.filter(uuid__in=uuids)}
+    done: list[tuple[int | None, Envelope, Holding | None]] = []
+    upserts = [(s, e, h) for s, e, h in items if e.op == "upsert"]
+    recalls = [(s, e, h) for s, e, h in items if e.op == "recall"]
+    # Local records (or another origin's) with this uuid are never touched.
+    for group in (upserts, recalls):
+        for item in list(group):
+            obj = existing.get(item[1].uuid)
+            if obj is not None and obj.origin != peer.node_id:
+                refuse(item[0], "foreign_origin", f"{spec.kind} {item[1].uuid} belongs to "
+                       f"{obj.origin}, not {peer.node_id}", item[1].uuid)  # fmt: skip
+                group.remove(item)
+    values_list = spec.field_values([dict(e.body) for _s, e, _h in upserts])
+    creates, updates, ready = [], [], []
+    for (seq, e, held), values in zip(upserts, values_list, strict=True):
+        if isinstance(values, ApplyRefused):
+            refuse(seq, values.reason, str(values), e.uuid)
+            continue
+        fields, many = values
+        obj = existing.get(e.uuid)
+        if spec.apply is not None:
+            try:
+                with transaction.atomic():
+                    spec.apply(e, fields, obj)
+            except (ApplyRefused, ValidationError, IntegrityError) as exc:
+                refuse(
+                    seq, getattr(exc, "reason", "conflict"), f"{spec.kind} {e.uuid}: {exc}", e.uuid
+                )
+                continue
+            done.append((seq, e, held))
+            continue
+        now = timezone.now()
+        fields.setdefault("created_at", now)
+        fields.setdefault("updated_at", now)
+        common = dict(
+            origin=e.origin, origin_country=e.origin_country, version=e.version,
+            tlp=e.markings.tlp, handling=e.markings.handling,
+            handling_note=e.markings.handling_note[:300],
+        )  # fmt: skip
+        if obj is None:
+            obj = model(uuid=e.uuid, owner_unit=root, **common, **fields)
+            creates.append(obj)
+        else:
+            for k, v in {**common, **fields}.items():
+                setattr(obj, k, v)
+            updates.append(obj)
+        ready.append((seq, e, held, obj, many))
+    update_fields = sorted(
+        {f.attname for f in spec.plain}
+        | {r.field.attname for r in spec.refs}
+        | {"origin", "origin_country", "version", "tlp", "handling", "handling_note"}
+    )
+    try:
+        with transaction.atomic():
+            manager.bulk_create(creates, batch_size=500)
+            if updates:
+                manager.bulk_update(updates, update_fields, batch_size=200)
+        applied = ready
+    except IntegrityError:
+        # Find the culprit(s): one savepoint per record.
+        applied = []
+        for seq, e, held, obj, many in ready:
+            try:
+                with transaction.atomic():
+                    if obj in creates:
+                        obj.pk = None
+                        obj.save(force_insert=True)
+                    else:
+                        obj.save(update_fields=update_fields)
+                applied.append((seq, e, held, obj, many))
+            except IntegrityError as exc:
+                refuse(seq, "conflict", f"{spec.kind} {e.uuid} conflicts with a record held "
+                       f"here: {str(exc).splitlines()[0][:200]}", e.uuid)  # fmt: skip
+    if spec.many and applied:
+        fresh = {str(o.uuid): o for o in manager.filter(uuid__in=[a[1].uuid for a in applied])}
+        for _seq, e, _held, _obj, many in applied:
+            target = fresh[e.uuid]
+            for name, member_uuids in many.items():
+                m2m = next(m for m in spec.many if m.name == name)
+                members = m2m.related_model._default_manager.filter(uuid__in=member_uuids)  # type: ignore[union-attr]
+                getattr(target, name).set(members)
+    done.extend((s, e, h) for s, e, h, _o, _m in applied)
+    if recalls:
+        manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id).delete()
+        done.extend(recalls)
+    return done
+
+
+# --- receipts ----------------------------------------------------------------------------
+
+
+def build_receipt(peer: Peer) -> tuple[str, list[int]] | None:
+    """A signed receipt for what was applied from ``peer`` and not yet acknowledged, with
+    the refusals not yet reported. None when there is nothing to say."""
+    pending = list(
+        Rejection.objects.filter(peer=peer, reported=False, direction=Rejection.Direction.IN)
+        .order_by("id")
+        .values_list("id", "seq", "record_uuid", "reason", "detail")[:RECEIPT_MAX_REJECTIONS]
+    )
+    if peer.pull_cursor <= peer.receipt_sent_through and not pending:
+        return None
+    payload = {
+        "from": this_node().id,
+        "to": peer.node_id,
+        "through": peer.pull_cursor,
+        "rejected": [
+            {"seq": seq, "uuid": ruuid, "reason": reason, "detail": detail[:300]}
+            for _id, seq, ruuid, reason, detail in pending
+        ],
+        "issued_at": issue_stamp(),
+    }
+    return signer().sign_json(payload, env.TYP_RECEIPT), [row[0] for row in pending]
+
+
+def receipt_sent(peer: Peer, through: int, rejection_ids: list[int]) -> None:
+    with transaction.atomic():
+        Rejection.objects.filter(id__in=rejection_ids).update(reported=True)
+        Peer.objects.filter(pk=peer.pk, receipt_sent_through__lt=through).update(
+            receipt_sent_through=through
+        )
+    peer.receipt_sent_through = max(peer.receipt_sent_through, through)
+
+
+def accept_receipt(peer: Peer, token: Any) -> dict[str, Any]:
+    """The peer confirms it applied (or refused) our feed up to ``through``."""
+    data = env.parse_statement(token, peer_keys(peer), env.TYP_RECEIPT)
+    through = data.get("through")
+    rejected = data.get("rejected")
+    if (
+        data.get("from") != peer.node_id
+        or data.get("to") != this_node().id
+        or type(through) is not int
+        or through < 0
+        or not isinstance(rejected, list)
+        or not isinstance(data.get("issued_at"), str)
+    ):
+        raise EnvelopeError("schema", "receipt must name this node and its sender, "
+                            "with an integer 'through' and a list 'rejected'")  # fmt: skip
+    if through > outbox_head(peer):
+        raise EnvelopeError("schema", f"receipt confirms seq {through}, beyond this peer's feed")
+    now = timezone.now()
+    with transaction.atomic():
+        Receipt.objects.create(peer=peer, through=through, jws=token, issued_at=data["issued_at"][:27],
+                               received_at=now)  # fmt: skip
+        acked = OutboxEntry.objects.filter(
+            peer=peer, id__lte=through, acked_at__isnull=True
+        ).update(acked_at=now)
+        refusals = []
+        for item in rejected[:RECEIPT_MAX_REJECTIONS]:
+            if not isinstance(item, dict):
+                continue
+            reason = str(item.get("reason", ""))[:30]
+            detail = str(item.get("detail", ""))[:300]
+            seq = item.get("seq") if type(item.get("seq")) is int else None
+            if seq is not None:
+                OutboxEntry.objects.filter(peer=peer, id=seq).update(
+                    refused=f"{reason}: {detail}"[:300]
+                )
+            refusals.append(Rejection(peer=peer, direction=Rejection.Direction.OUT, reason=reason,
+                                      detail=detail, seq=seq, at=now,
+                                      record_uuid=str(item.get("uuid", ""))[:36]))  # fmt: skip
+        Rejection.objects.bulk_create(refusals)
+        Peer.objects.filter(pk=peer.pk, acked_through__lt=through).update(acked_through=through)
+        Peer.objects.filter(pk=peer.pk).update(last_contact=now)
+    return {"acknowledged": acked, "through": through}
+
+
+# --- signed requests ---------------------------------------------------------------------
+
+
+class RequestRefused(Exception):
+    def __init__(self, reason: str, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.reason, self.status = reason, status
+
+
+def _request_text(
+    method: str, path: str, to: str, sender: str, ts: str, nonce: str, body: bytes
+) -> bytes:
+    digest = hashlib.sha256(body).hexdigest()
+    return "\n".join(
+        ["LIAISON-REQUEST-1", method.upper(), path, to, sender, ts, nonce, digest]
+    ).encode("utf-8")
+
+
+def sign_request(method: str, path: str, body: bytes, to_node: str) -> dict[str, str]:
+    """Headers that authenticate a request from this node to ``to_node``."""
+    me = this_node()
+    sign = signer()
+    ts = str(int(time.time()))
+    nonce = secrets.token_urlsafe(18)
+    text = _request_text(method, path, to_node, me.id, ts, nonce, body)
+    return {
+        "X-Liaison-From": me.id,
+        "X-Liaison-To": to_node,
+        "X-Liaison-Time": ts,
+        "X-Liaison-Nonce": nonce,
+        "X-Liaison-Key": sign.kid,
+        "X-Liaison-Signature": env.b64url_encode(sign.private_key.sign(text)),
+    }
+
+
+def verify_request(method: str, path: str, headers: Mapping[str, str], body: bytes) -> Peer:
+    """The peer that signed this request; RequestRefused (logged and counted) otherwise."""
+    sender = headers.get("X-Liaison-From", "")
+    peer = Peer.objects.filter(node_id=sender).first() if sender else None
+    try:
+        return _verify_request(peer, method, path, headers, body)
+    except RequestRefused as exc:
+        note_rejection(peer, exc.reason, f"{method} {path}: {exc}", claimed_node=sender)
+        raise
+
+
+def _verify_request(
+    peer: Peer | None, method: str, path: str, headers: Mapping[str, str], body: bytes
+) -> Peer:
+    sender = headers.get("X-Liaison-From", "")
+    if not sender:
+        raise RequestRefused("unsigned", "request is not signed (no X-Liaison-From header)")
+    if peer is None:
+        raise RequestRefused(
+            "unknown_peer", f"node {sender[:64]!r} is not a peer of this node", 403
+        )
+    if not peer.is_active:
+        raise RequestRefused("removed_peer", f"node {sender[:64]!r} was removed as a peer", 403)
+    to, ts, nonce = (
+        headers.get(h, "") for h in ("X-Liaison-To", "X-Liaison-Time", "X-Liaison-Nonce")
+    )
+    kid, signature = headers.get("X-Liaison-Key", ""), headers.get("X-Liaison-Signature", "")
+    if to != this_node().id:
+        raise RequestRefused("wrong_node", f"request is addressed to {to[:64]!r}, not to this node")
+    if not ts.isdigit() or abs(time.time() - int(ts)) > REQUEST_MAX_AGE:
+        raise RequestRefused("stale_request", "request time stamp is missing or more than "
+                             f"{REQUEST_MAX_AGE} s away from this node's clock")  # fmt: skip
+    if not (8 <= len(nonce) <= 64):
+        raise RequestRefused("bad_signature", "request nonce missing or malformed")
+    key = peer_keys(peer).get(kid)
+    if key is None:
+        raise RequestRefused(
+            "unknown_key", f"request signed by key {kid[:16]!r}…, not trusted for {peer.name}"
+        )
+    try:
+        key.verify(env.b64url_decode(signature, "signature"),
+                   _request_text(method, path, to, sender, ts, nonce, body))  # fmt: skip
+    except Exception as exc:
+        raise RequestRefused("bad_signature", "request signature does not verify") from exc
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            SeenNonce.objects.create(node_id=peer.node_id, nonce=nonce, seen_at=now)
+    except IntegrityError as exc:
+        raise RequestRefused(
+            "replayed", "this request was already received (replayed nonce)"
+        ) from exc
+    if secrets.randbelow(50) == 0:
+        SeenNonce.objects.filter(
+            seen_at__lt=now - dt.timedelta(seconds=3 * REQUEST_MAX_AGE)
+        ).delete()
+    Peer.objects.filter(pk=peer.pk).update(last_contact=now)
+    return peer
+
+
+@transaction.atomic
+def ping_received(peer: Peer) -> None:
+    Peer.objects.filter(pk=peer.pk).update(pull_requested=True)
+
+
+# --- status ------------------------------------------------------------------------------
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def peer_status() -> list[dict[str, Any]]:
+    """Per peer: name, url, last_contact, backlog, last_error (+ more) for `liaison status`."""
+    out = []
+    for peer in Peer.objects.order_by("name"):
+        backlog = OutboxEntry.objects.filter(peer=peer, id__gt=peer.acked_through).count()
+        out.append(
+            {
+                "name": peer.name,
+                "url": peer.url,
+                "node_id": peer.node_id,
+                "country": peer.country,
+                "fingerprint": peer.fingerprint,
+                "status": peer.status,
+                "last_contact": _iso(peer.last_contact),
+                "backlog": backlog,
+                "last_error": peer.last_error,
+                "last_error_at": _iso(peer.last_error_at),
+                "failures": peer.failures,
+                "next_attempt": _iso(peer.retry_at),
+                "received": peer.received_count,
+                "pull_cursor": peer.pull_cursor,
+                "acked_through": peer.acked_through,
+                "rejected": peer.rejection_counts(),
+            }
+        )
+    return out
+
+
+def releases_of(obj: Record) -> list[Release]:
+    return list(Release.objects.select_related("peer", "released_by", "approved_by")
+                .filter(record_uuid=obj.uuid).order_by("-released_at"))  # fmt: skip
+
+
+def delivery_status(record_uuid: Any) -> list[dict[str, Any]]:
+    """Per peer: which version it holds, what is on its way, recall confirmations."""
+    out = []
+    for entry in OutboxEntry.objects.select_related("peer").filter(record_uuid=record_uuid):
+        if entry.acked_at and not entry.refused:
+            held = entry.version if entry.op == "upsert" else None
+        else:
+            held = entry.held_version
+        if entry.op == "recall" and entry.acked_at and not entry.refused:
+            text = _("recalled; confirmed by %(p)s at %(t)s") % {
+                "p": entry.peer.name,
+                "t": timezone.localtime(entry.acked_at).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        elif entry.op == "recall":
+            text = _("recall sent to %(p)s, not yet confirmed") % {"p": entry.peer.name}
+        elif entry.refused:
+            text = _("refused by %(p)s: %(r)s") % {"p": entry.peer.name, "r": entry.refused}
+        elif entry.acked_at:
+            text = _("%(p)s holds version %(v)s (confirmed %(t)s)") % {
+                "p": entry.peer.name,
+                "v": entry.version,
+                "t": timezone.localtime(entry.acked_at).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        else:
+            text = _("version %(v)s on its way to %(p)s") % {
+                "v": entry.version,
+                "p": entry.peer.name,
+            }
+        out.append({
+            "peer": entry.peer.name, "op": entry.op, "version": entry.version, "held_version": held,
+            "confirmed_at": _iso(entry.acked_at), "refused": entry.refused, "text": text,
+        })  # fmt: skip
+    return out
