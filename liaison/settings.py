@@ -154,7 +154,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Lao is not among Django's own languages: describe it so the language switch can offer it.
 LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
-LANGUAGE_CODE = "en"
+# The node's national language until a user or a browser asks for another.
+LANGUAGE_CODE = os.environ.get("LIAISON_LANGUAGE") or {"VN": "vi", "LA": "lo"}.get(
+    NODE.get("country", ""), "en"
+)
 LANGUAGES = [("vi", _("Vietnamese")), ("lo", _("Lao")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "liaison_language"
 USE_I18N = True

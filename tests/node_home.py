@@ -11,6 +11,7 @@ if not os.environ.get("LIAISON_TEST_KEEP_HOME"):
     _home = Path(tempfile.mkdtemp(prefix="liaison-test-home-"))
     os.environ["LIAISON_HOME"] = str(_home)
     os.environ.setdefault("LIAISON_FAST_HASHER", "1")
+    os.environ.setdefault("LIAISON_LANGUAGE", "en")  # tests read English unless they switch
 
     from liaison.core.node import write_key_pair, write_node_settings
 

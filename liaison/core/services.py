@@ -36,6 +36,11 @@ def require_unit_access(user: User, unit: Unit | None) -> None:
 # --- units ---------------------------------------------------------------------------
 
 
+def _path_of(unit: Unit, parent: Unit | None) -> str:
+    # Zero-padded ids keep sorting by path equal to walking the tree.
+    return f"{parent.path if parent else '/'}{unit.pk:07d}/"
+
+
 @transaction.atomic
 def create_unit(
     *,
@@ -54,7 +59,7 @@ def create_unit(
     unit = Unit(name=name, name_en=name_en, kind=kind, code=code, parent=parent, province=province)
     unit.full_clean(exclude=["path"])
     unit.save()
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.path = _path_of(unit, parent)
     unit.save(update_fields=["path"])
     audit.record("unit.create", unit, actor=actor, name=name, kind=kind, code=code)
     return unit
@@ -72,7 +77,7 @@ def update_unit(unit: Unit, *, actor: Actor | None = None, **changes: Any) -> Un
     unit.save()
     if parent_changed:
         old_prefix = unit.path
-        new_prefix = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+        new_prefix = _path_of(unit, new_parent)
         for member in Unit.objects.filter(path__startswith=old_prefix):
             member.path = new_prefix + member.path[len(old_prefix) :]
             member.save(update_fields=["path"])

@@ -32,8 +32,8 @@ UNIT_LEVEL = {
 
 
 class Unit(models.Model):
-    """A police unit. ``path`` is the materialised path of ids ("/1/4/9/") so that a
-    subtree is one indexed prefix query."""
+    """A police unit. ``path`` is the materialised path of zero-padded ids
+    ("/0000001/0000004/") so that a subtree is one indexed prefix query."""
 
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         for country, _name, port in NODES:
             env = {**os.environ, "LIAISON_HOME": str(homes[country])}
             env.pop("LIAISON_DATABASE_URL", None)
+            (homes[country] / "logs").mkdir(exist_ok=True)
             log = (homes[country] / "logs" / "serve.log").open("ab")
             servers.append(
                 subprocess.Popen(  # noqa: S603
@@ -130,10 +132,8 @@ class Command(BaseCommand):
             listed = _liaison(homes[country], "peer", "list", check=False).stdout
             if other in listed.split():
                 continue
-            fingerprint = _liaison(homes[other], "status", "--json").stdout
-            import json
-
-            fp = json.loads(fingerprint)["node"]["fingerprint"]
+            status = json.loads(_liaison(homes[other], "status", "--json").stdout)
+            fp = status["node"]["fingerprint"]
             result = _liaison(
                 homes[country], "peer", "add", other, f"http://{host}:{ports[other]}",
                 "--fingerprint", fp, check=False,
