@@ -46,7 +46,7 @@ RARE_TOKEN_MAX = 300
 #: pair keys shared by more names than this are not used
 PAIR_MAX = 5000
 #: prefilter cut-off (0..100, token-sort ratio on phonetic keys)
-PREFILTER_CUTOFF = 55.0
+PREFILTER_CUTOFF = 70.0
 
 
 def blocking_keys(keys: NameKeys) -> tuple[list[str], list[str], list[str]]:
@@ -138,22 +138,30 @@ class NameBlocker:
                     found.update(ids)
         return sorted(found)
 
+    def _prefilter(self, keys: NameKeys, cand: list[int]) -> list[int]:
+        """Keep candidates close on sorted words or on the joined string (C speed)."""
+        query = prefilter_text(keys)
+        if not query:
+            return cand
+        choices = [self.texts[i][0] for i in cand]
+        keep: set[int] = set()
+        for scorer, q, ch in (
+            (fuzz.token_sort_ratio, query, choices),
+            (fuzz.ratio, query.replace(" ", ""), [c.replace(" ", "") for c in choices]),
+        ):
+            for _, _, pos in process.extract(
+                q, ch, scorer=scorer, score_cutoff=PREFILTER_CUTOFF, limit=None
+            ):
+                keep.add(cand[pos])
+        return sorted(keep)
+
     def similar(self, keys: NameKeys, min_score: float) -> list[tuple[int, NameComparison]]:
         """Names whose full comparison with ``keys`` reaches ``min_score``."""
         cand = self.candidates(keys)
         if not cand:
             return []
-        query = prefilter_text(keys)
-        if len(cand) > 30 and query:
-            choices = [self.texts[i][0] for i in cand]
-            hits = process.extract(
-                query,
-                choices,
-                scorer=fuzz.token_sort_ratio,
-                score_cutoff=PREFILTER_CUTOFF,
-                limit=None,
-            )
-            cand = [cand[h[2]] for h in hits]
+        if len(cand) > 8:
+            cand = self._prefilter(keys, cand)
         out = []
         for nid in cand:
             cmp = compare_names(keys, self.names[nid])

@@ -405,6 +405,7 @@ def is_given_name_conflict(a: str, b: str) -> bool:
     return ca is not None and cb is not None and ca != cb
 
 
+@functools.lru_cache(maxsize=500_000)
 def is_gender_pair(a: str, b: str) -> bool:
     """Ivanov/Ivanova, Aleksandr/Aleksandra, Kovalevskii/Kovalevskaia."""
     if a == b:

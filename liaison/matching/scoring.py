@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -112,13 +113,18 @@ class MatchResult:
 def _token_sim(a: NameToken, b: NameToken, strict: bool) -> float:
     if a.fold == b.fold:
         return 1.0
-    if a.phon == b.phon:
+    return _phon_sim(a.phon, b.phon, strict)
+
+
+@functools.lru_cache(maxsize=1_000_000)
+def _phon_sim(a: str, b: str, strict: bool) -> float:
+    if a == b:
         return 0.6 if strict else 0.97
     if strict:
         return 0.0
-    if is_given_name_conflict(a.phon, b.phon) or is_gender_pair(a.phon, b.phon):
+    if is_given_name_conflict(a, b) or is_gender_pair(a, b):
         return 0.0
-    return Indel.normalized_similarity(a.phon, b.phon)
+    return Indel.normalized_similarity(a, b)
 
 
 def _align(
@@ -214,7 +220,7 @@ def compare_names(a: NameKeys, b: NameKeys) -> NameComparison:
         ):
             penalty += TONE_CONFLICT_PENALTY
             notes.append(f"tone-mark conflict {x.marked.capitalize()}/{y.marked.capitalize()}")
-    if not strict:
+    if not strict and score >= 0.5:
         for x in va:
             for y in vb:
                 if is_gender_pair(x.phon, y.phon):
