@@ -782,7 +782,7 @@ def note_rejection(
 
 def apply_envelopes(
     peer: Peer,
-    items: list[tuple[int | None, Any]],
+    items: Sequence[tuple[int | None, Any]],
     *,
     cursor: int | None = None,
     source: str = "feed",

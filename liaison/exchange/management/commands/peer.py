@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandParser
+
+from liaison.core.audit import Actor
+from liaison.core.commands import BadInput, Failure
+from liaison.exchange import services
+from liaison.exchange.client import PeerUnreachable, fetch_identity
+from liaison.exchange.models import Peer
+
+
+class Command(BaseCommand):
+    help = "Partner nodes: add (checking the fingerprint read over the hotline), list, remove."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="peer with the node at URL")
+        add.add_argument("name", help="short name, e.g. LA")
+        add.add_argument("url", help="the partner's address, e.g. https://liaison.mps.gov.la")
+        add.add_argument("--fingerprint", required=True,
+                         help="the partner's key fingerprint, confirmed out of band")  # fmt: skip
+        sub.add_parser("list", help="list partner nodes and this node's fingerprint")
+        remove = sub.add_parser("remove", help="stop exchanging with a partner")
+        remove.add_argument("name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "add":
+            self.add(options["name"], options["url"], options["fingerprint"])
+        elif action == "list":
+            self.list()
+        else:
+            try:
+                peer = services.get_peer(options["name"])
+            except ValidationError as exc:
+                raise BadInput(" ".join(exc.messages)) from exc
+            services.remove_peer(peer, actor=Actor.system("cli"))
+            self.stdout.write(
+                f"Removed peer {peer.name} ({peer.node_id}); its requests are refused from now on."
+            )
+
+    def add(self, name: str, url: str, fingerprint: str) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise BadInput(f"URL {url!r} must start with http:// or https://")
+        try:
+            identity = fetch_identity(url)
+        except PeerUnreachable as exc:
+            raise Failure(str(exc)) from exc
+        try:
+            identity = services.check_identity(identity, fingerprint)
+            peer = services.add_peer(name, url, identity, actor=Actor.system("cli"))
+        except services.PeerError as exc:
+            raise BadInput(str(exc)) from exc
+        except ValidationError as exc:
+            raise BadInput(" ".join(exc.messages)) from exc
+        self.stdout.write(
+            f"Peered with {peer.name}: node {peer.node_id} ({peer.country}) at {peer.url}\n"
+            f"  fingerprint {peer.fingerprint}"
+        )
+
+    def list(self) -> None:
+        me = services.this_node()
+        self.stdout.write(f"This node: {me.id} ({me.country}) {me.url}")
+        self.stdout.write(f"  fingerprint {me.fingerprint}")
+        rows = services.peer_status()
+        if not rows:
+            self.stdout.write("No peers.")
+        for row in rows:
+            peer = Peer.objects.get(name=row["name"])
+            self.stdout.write(
+                f"{row['name']:<8} {row['status']:<8} {row['node_id']} ({row['country']}) {row['url']}\n"
+                f"         fingerprint {peer.fingerprint}\n"
+                f"         last contact {row['last_contact'] or '-'}, backlog {row['backlog']}, "
+                f"received {row['received']}, refused {sum(row['rejected'].values())}"
+                + (f"\n         last error: {row['last_error']}" if row["last_error"] else "")
+            )
