@@ -134,7 +134,11 @@ def weight(kg: float | Decimal, lang: str) -> str:
     if kg >= 10_000:
         tonnes = (kg / 1000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         return f"{words['about']} {number(tonnes, lang, 1)} {words['t']}"
-    return f"{approx(kg, lang, estimate=True)} {words['kg']}"
+    if kg >= 1000:
+        return f"{approx(kg, lang, estimate=True)} {words['kg']}"
+    decimals = 0 if kg >= 10 else 1
+    shown = kg.quantize(Decimal(1) if decimals == 0 else Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{words['about']} {number(shown, lang, decimals)} {words['kg']}"
 
 
 def format_day(day: dt.date, lang: str) -> str:
@@ -146,14 +150,23 @@ def format_day(day: dt.date, lang: str) -> str:
 def where(data: dict[str, Any], lang: str, province_names: dict[str, str]) -> str:
     s = SENTENCES[lang]
     provinces = data["provinces"]
+    # Across the 2025 merger count the units as they were at the end of the period.
+    count = data.get("province_count") or len(provinces)
     if data.get("border_provinces") and data.get("partner"):
         partner = COUNTRY_NAMES[lang].get(data["partner"], data["partner"])
-        return s["border"].format(n=len(provinces), partner=partner)
+        return s["border"].format(n=count, partner=partner)
     if len(provinces) == 1:
         return s["one"].format(name=province_names.get(provinces[0], provinces[0]))
     if data.get("all_provinces"):
         return s["all"]
-    return s["some"].format(n=len(provinces))
+    return s["some"].format(n=count)
+
+
+def _lower(name: str, lang: str) -> str:
+    """A drug name inside a sentence: "Heroin" → "heroin" (not "MDMA", not in Lao)."""
+    if lang == "lo" or name[:2].isupper():
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def briefing(

@@ -50,6 +50,12 @@ LABELS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+def _quantity(value: float, lang: str) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return number(value, lang, decimals)
+
+
 def _names(data: dict[str, Any], lang: str) -> tuple[dict[str, str], dict[str, str]]:
     drugs = {d.code: d.name(lang) for d in Drug.objects.all()}
     codes = set(data["provinces"]) | set(data.get("provinces_counted", []))
@@ -67,7 +73,7 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
             "drug": drugs.get(r["drug"], r["drug"]),
             "code": r["drug"],
             "unit": r["unit"],
-            "quantity": number(r["quantity"], lang, 0 if float(r["quantity"]).is_integer() else 3),
+            "quantity": _quantity(r["quantity"], lang),
             "kg": labels["not_weighed"]
             if r["kg_equivalent"] is None
             else number(r["kg_equivalent"], lang, 1),  # fmt: skip
@@ -104,7 +110,7 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
             }
             for r in data["by_province"]
         ],
-        "province_names": ", ".join(provinces.get(c, c) for c in data["provinces"]),
+        "province_names": ", ".join(f"{provinces.get(c, c)} ({c})" for c in data["provinces"]),
         "chart_month": charts.monthly_columns(
             [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]], labels["by_month"]
         ),

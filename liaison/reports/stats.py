@@ -248,6 +248,7 @@ def compute(
         "partner": selection.partner if selection.border else None,
         "provinces": [p.code for p in selection.selected],
         "provinces_counted": [p.code for p in selection.counted],
+        "province_count": sum(1 for p in selection.selected if p.valid_on(end)),
         "cases": cases,
         "defendants": defendants,
         "foreign_defendants": foreign,

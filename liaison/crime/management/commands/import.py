@@ -14,6 +14,7 @@ from liaison.crime.importer import KINDS, ImportFailed, run_import
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # fast start; `liaison serve` runs the checks
     help = (
         "Import cases, persons or seizures from CSV (UTF-8) or XLSX in the interchange format. "
         "Several KIND FILE pairs may be given; they are imported together in one transaction. "

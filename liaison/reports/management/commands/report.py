@@ -24,6 +24,7 @@ def _date(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # fast start; `liaison serve` runs the checks
     help = "Statistics for a period and a set of provinces (json, md, xlsx or pdf)."
 
     def add_arguments(self, parser: CommandParser) -> None:
