@@ -1,0 +1,134 @@
+"""How cooperation records travel: which peer gets what, and how received copies are filed.
+
+Cooperation is exchange by nature: a hotline message *is* sent to the partner, a wanted
+notice issued to the partner *is* a release, and a receipt, status event, response or
+joint-case entry goes back to the node that holds the record it belongs to. So services
+release these records automatically (with the legal basis named below) instead of waiting
+for a separate release step; exchange then signs them, queues them and applies them at the
+partner through :func:`apply_received`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.core.models import Record, Tlp, Unit, User
+
+#: Legal basis recorded on automatic releases.
+BASIS = "Viet Nam–Laos cooperation agreement on drug control (hotline / cooperation channel)"
+
+
+def _exchange() -> Any:
+    try:
+        from liaison.exchange import services
+    except ImportError:  # pragma: no cover - exchange is always installed in practice
+        return None
+    return services
+
+
+def peers_of_country(country: str) -> list[Any]:
+    from liaison.exchange.models import Peer, PeerStatus
+
+    return list(Peer.objects.filter(country=country.upper(), status=PeerStatus.ACTIVE))
+
+
+def peer_of_node(node_id: str) -> list[Any]:
+    from liaison.exchange.models import Peer, PeerStatus
+
+    return list(Peer.objects.filter(node_id=node_id, status=PeerStatus.ACTIVE))
+
+
+def holders(obj: Record) -> list[Any]:
+    """Peers a local record is released to."""
+    from liaison.exchange.models import Peer, Release, ReleaseState
+
+    ids = Release.objects.filter(record_uuid=obj.uuid, state=ReleaseState.ACTIVE).values("peer_id")
+    return list(Peer.objects.filter(pk__in=ids))
+
+
+def peers_for_linked(parent: Record) -> list[Any]:
+    """Where a linked record (receipt, event, response, entry) about ``parent`` goes: back to
+    the parent's origin when we hold a partner's record, else to every peer holding it."""
+    if parent.is_local:
+        return holders(parent)
+    return peer_of_node(parent.origin)
+
+
+def share(
+    obj: Record, peers: Iterable[Any], *, user: User | None = None, basis: str = BASIS
+) -> int:
+    """Release ``obj`` to ``peers`` now (no supervisor step: see the module docstring).
+    A TLP:RED record never leaves the node. Returns the number of envelopes queued."""
+    peers = list(peers)
+    if not peers or obj.tlp == Tlp.RED or not obj.is_local:
+        return 0
+    ex = _exchange()
+    if ex is None:
+        return 0
+    auto = getattr(ex, "auto_release", None)
+    if auto is not None:
+        return int(auto(obj, peers, basis=basis, user=user) or 0)
+    with transaction.atomic():
+        spec = ex._kind_of(obj)
+        releases = [
+            ex._open_release(
+                spec, obj.uuid, peer, obj.tlp, obj.handling, obj.handling_note, basis, user
+            )
+            for peer in peers
+        ]
+        return int(ex._enqueue([(r, obj) for r in releases], "upsert"))
+
+
+def delivery(obj: Record) -> list[dict[str, Any]]:
+    """Per peer: what it holds of ``obj`` and when it confirmed it."""
+    ex = _exchange()
+    if ex is None or not obj.is_local:
+        return []
+    return list(ex.delivery_status(obj.uuid))
+
+
+# --- receiving ---------------------------------------------------------------------------
+
+Router = Callable[[Record], Unit]
+AfterApply = Callable[[Record], None]
+
+
+def root_unit() -> Unit:
+    unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if unit is None:
+        raise RuntimeError("this node has no ministry unit")
+    return unit
+
+
+def make_apply(model: type[Record], route: Router, after: AfterApply | None = None) -> Any:
+    """An exchange ``apply`` for ``model``: store the partner's version, file the copy under
+    the unit ``route`` picks, then run ``after`` (e.g. refresh a notice's status)."""
+
+    def apply(envelope: Any, fields: dict[str, Any], existing: Record | None) -> None:
+        now = timezone.now()
+        common = {
+            "origin": envelope.origin,
+            "origin_country": envelope.origin_country,
+            "version": envelope.version,
+            "tlp": envelope.markings.tlp,
+            "handling": envelope.markings.handling,
+            "handling_note": envelope.markings.handling_note[:300],
+        }
+        if existing is None:
+            fields.setdefault("created_at", now)
+            fields.setdefault("updated_at", now)
+            obj = model(uuid=envelope.uuid, **common, **fields)
+        else:
+            obj = existing
+            for key, value in {**common, **fields}.items():
+                setattr(obj, key, value)
+        obj.owner_unit = route(obj)
+        obj.save()
+        if after is not None:
+            after(obj)
+
+    return apply
