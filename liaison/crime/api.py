@@ -11,7 +11,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from liaison.core import audit
@@ -149,10 +149,10 @@ def get_case(request: HttpRequest, uuid: UUID) -> DrugCase:
 
 
 @router.post("/cases", response={201: CaseOut})
-def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, DrugCase]:
+def create_case(request: HttpRequest, payload: CaseIn) -> Status:
     data = payload.dict()
     data["province"] = _province(data["province"], data["detected_on"])
-    return 201, services.create_case(user=_user(request), source=_source(request), **data)
+    return Status(201, services.create_case(user=_user(request), source=_source(request), **data))
 
 
 @router.patch("/cases/{uuid}", response=CaseOut)
@@ -281,11 +281,11 @@ def get_person(request: HttpRequest, uuid: UUID) -> Person:
 
 
 @router.post("/persons", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status:
     data = payload.dict()
     case = services.get_visible(DrugCase, _user(request), uuid=data.pop("case"))
-    return 201, services.create_person(
-        user=_user(request), case=case, source=_source(request), **data
+    return Status(
+        201, services.create_person(user=_user(request), case=case, source=_source(request), **data)
     )
 
 
@@ -384,12 +384,13 @@ def get_seizure(request: HttpRequest, uuid: UUID) -> Seizure:
 
 
 @router.post("/seizures", response={201: SeizureOut})
-def create_seizure(request: HttpRequest, payload: SeizureIn) -> tuple[int, Seizure]:
+def create_seizure(request: HttpRequest, payload: SeizureIn) -> Status:
     data = payload.dict()
     _check_drug_unit(data)
     case = services.get_visible(DrugCase, _user(request), uuid=data.pop("case"))
-    return 201, services.create_seizure(
-        user=_user(request), case=case, source=_source(request), **data
+    return Status(
+        201,
+        services.create_seizure(user=_user(request), case=case, source=_source(request), **data),
     )
 
 
@@ -469,11 +470,11 @@ def get_hotspot(request: HttpRequest, uuid: UUID) -> Hotspot:
 
 
 @router.post("/hotspots", response={201: HotspotOut})
-def create_hotspot(request: HttpRequest, payload: HotspotIn) -> tuple[int, Hotspot]:
+def create_hotspot(request: HttpRequest, payload: HotspotIn) -> Status:
     data = payload.dict()
     data["province"] = _province(data["province"], data["identified_on"])
-    return 201, services.create_record(
-        Hotspot, user=_user(request), source=_source(request), **data
+    return Status(
+        201, services.create_record(Hotspot, user=_user(request), source=_source(request), **data)
     )
 
 
@@ -563,12 +564,15 @@ def get_ring(request: HttpRequest, uuid: UUID) -> TraffickingRing:
 
 
 @router.post("/rings", response={201: RingOut})
-def create_ring(request: HttpRequest, payload: RingIn) -> tuple[int, TraffickingRing]:
+def create_ring(request: HttpRequest, payload: RingIn) -> Status:
     data = payload.dict()
     members = _members(request, data.pop("members"))
     data["province"] = _province(data["province"], data.get("identified_on"))
-    return 201, services.create_record(
-        TraffickingRing, user=_user(request), source=_source(request), members=members, **data
+    return Status(
+        201,
+        services.create_record(
+            TraffickingRing, user=_user(request), source=_source(request), members=members, **data
+        ),
     )
 
 

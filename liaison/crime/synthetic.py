@@ -51,7 +51,20 @@ VN_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Võ", "�
 VN_MIDDLE_M = ["Văn", "Văn", "Văn", "Đức", "Minh", "Hữu", "Quang", "Công", "Xuân", "Bá"]
 VN_MIDDLE_F = ["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh"]
 VN_GIVEN_M = ["Hùng", "Hưng", "Dũng", "Tuấn", "Nam", "Long", "Hải", "Sơn", "Thắng", "Cường", "Quân", "Phong", "Bình", "Khánh", "Trung", "Hiếu", "Lâm", "Tài", "Thành", "Tâm", "Đạt", "Vinh"]  # fmt: skip
-VN_GIVEN_F = ["Mai", "Hoa", "Lan", "Hương", "Hằng", "Nga", "Thảo", "Linh", "Trang", "Huyền", "Yến", "Dung"]
+VN_GIVEN_F = [
+    "Mai",
+    "Hoa",
+    "Lan",
+    "Hương",
+    "Hằng",
+    "Nga",
+    "Thảo",
+    "Linh",
+    "Trang",
+    "Huyền",
+    "Yến",
+    "Dung",
+]
 HMONG_SURNAMES = ["Lầu", "Vừ", "Giàng", "Sùng", "Mùa", "Thào", "Hờ", "Vàng"]
 HMONG_GIVEN = ["Chư", "Pó", "Dính", "Tủa", "Sính", "Lử", "Chá", "Xềnh", "Dua", "Nhè"]
 THAI_SURNAMES = ["Lò", "Lường", "Quàng", "Vi", "Lô", "Cầm"]

@@ -1,0 +1,260 @@
+"""Forms for national records. They only check input; saving goes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from liaison.core.gazetteer import province_label
+from liaison.core.models import Province
+from liaison.core.node import this_node
+from liaison.crime.models import (
+    CultivationSite,
+    DrugCase,
+    Hotspot,
+    Person,
+    PrecursorIncident,
+    Seizure,
+    TraffickingRing,
+)
+from liaison.crime.values import parse_nationality, parse_partial_date, parse_quantity
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProvinceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return province_label(obj)
+
+
+def national_provinces() -> Any:
+    return Province.objects.filter(country__code=this_node().country).order_by("name", "code")
+
+
+class _ProvinceMixin:
+    """Province choices of this node's country; the province must be valid on ``date_field``."""
+
+    date_field = ""
+
+    def setup_province(self) -> None:
+        self.fields["province"] = ProvinceField(  # type: ignore[attr-defined]
+            queryset=national_provinces(), label=_("province")
+        )
+
+    def check_province(self, cleaned: dict[str, Any]) -> None:
+        province, day = cleaned.get("province"), cleaned.get(self.date_field)
+        if province is not None and day is not None and not province.valid_on(day):
+            self.add_error(  # type: ignore[attr-defined]
+                "province",
+                _("%(province)s is not valid on %(date)s.")
+                % {"province": province_label(province), "date": day.isoformat()},
+            )
+
+
+class CaseForm(_ProvinceMixin, forms.ModelForm):
+    date_field = "detected_on"
+
+    class Meta:
+        model = DrugCase
+        fields = [
+            "case_ref", "detected_on", "province", "district", "commune", "summary", "status",
+            "route", "transport_mode", "joint_case_ref", "tlp", "handling", "handling_note",
+        ]  # fmt: skip
+        widgets = {"detected_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_province()
+        if self.instance.pk:
+            self.fields["case_ref"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_province(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:  # validation of the model happens in the service
+        pass
+
+
+class PersonForm(forms.ModelForm):
+    birth_date = forms.CharField(
+        label=_("birth date"),
+        required=False,
+        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY"),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "person_ref", "full_name", "latin_name", "sex", "birth_date", "nationality",
+            "id_number", "phones", "photo", "role", "tlp", "handling", "handling_note",
+        ]  # fmt: skip
+        help_texts = {"nationality": _("ISO 3166-1 alpha-2, e.g. VN, LA, CN")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["person_ref"].disabled = True
+
+    def clean_birth_date(self) -> str:
+        value = self.cleaned_data.get("birth_date", "")
+        try:
+            return parse_partial_date(value)[0]
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_nationality(self) -> str:
+        try:
+            return parse_nationality(self.cleaned_data.get("nationality", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class SeizureForm(forms.ModelForm):
+    quantity = forms.CharField(label=_("quantity"), help_text=_("as reported, e.g. 1500 or 0.35"))
+
+    class Meta:
+        model = Seizure
+        fields = ["drug", "quantity", "unit", "tlp", "handling"]
+
+    def clean_quantity(self) -> Any:
+        try:
+            return parse_quantity(self.cleaned_data.get("quantity", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class HotspotForm(_ProvinceMixin, forms.ModelForm):
+    date_field = "identified_on"
+
+    class Meta:
+        model = Hotspot
+        fields = [
+            "hotspot_ref", "name", "kind", "province", "district", "commune", "latitude",
+            "longitude", "status", "identified_on", "eradicated_on", "notes", "tlp", "handling",
+        ]  # fmt: skip
+        widgets = {"identified_on": DATE, "eradicated_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_province()
+        self.fields["hotspot_ref"].required = False
+        self.fields["hotspot_ref"].help_text = _("left empty: numbered automatically")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_province(cleaned)
+        if cleaned.get("status") == "eradicated" and not cleaned.get("eradicated_on"):
+            self.add_error("eradicated_on", _("Give the date the hotspot was eradicated."))
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class RingForm(_ProvinceMixin, forms.ModelForm):
+    date_field = "identified_on"
+    member_refs = forms.CharField(
+        label=_("members"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("one person a line, as CASE_REF/PERSON_REF"),
+    )
+
+    class Meta:
+        model = TraffickingRing
+        fields = [
+            "ring_ref", "name", "province", "leader", "route", "summary", "status",
+            "identified_on", "dismantled_on", "tlp", "handling",
+        ]  # fmt: skip
+        widgets = {"identified_on": DATE, "dismantled_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_province()
+        self.fields["ring_ref"].required = False
+        if self.instance.pk:
+            self.initial["member_refs"] = "\n".join(
+                f"{p.case.case_ref}/{p.person_ref}"
+                for p in self.instance.members.select_related("case")
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("status") == "dismantled" and not cleaned.get("dismantled_on"):
+            self.add_error("dismantled_on", _("Give the date the ring was dismantled."))
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class CultivationSiteForm(_ProvinceMixin, forms.ModelForm):
+    date_field = "found_on"
+
+    class Meta:
+        model = CultivationSite
+        fields = [
+            "site_ref", "province", "district", "commune", "crop", "plants", "area_ha",
+            "found_on", "destroyed_on", "latitude", "longitude", "tlp", "handling",
+        ]  # fmt: skip
+        widgets = {"found_on": DATE, "destroyed_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_province()
+        self.fields["site_ref"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_province(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class PrecursorForm(_ProvinceMixin, forms.ModelForm):
+    date_field = "occurred_on"
+
+    class Meta:
+        model = PrecursorIncident
+        fields = [
+            "incident_ref", "occurred_on", "province", "chemical", "convention_table",
+            "quantity", "unit", "summary", "tlp", "handling",
+        ]  # fmt: skip
+        widgets = {"occurred_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_province()
+        self.fields["incident_ref"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_province(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ImportForm(forms.Form):
+    cases = forms.FileField(label=_("Cases file"), required=False)
+    persons = forms.FileField(label=_("Persons file"), required=False)
+    seizures = forms.FileField(label=_("Seizures file"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(k) for k in ("cases", "persons", "seizures")):
+            raise forms.ValidationError(_("Choose at least one file."))
+        return cleaned
