@@ -803,32 +803,39 @@ def apply_envelopes(
                            seq=seq, record_uuid=uuid, reported=source != "feed", save=False)
         )  # fmt: skip
 
-    newest: dict[str, tuple[int | None, Envelope]] = {}
-    for seq, token in items:
-        try:
-            e = env.parse(token, keys, expected_origin=peer.node_id)
-        except EnvelopeError as exc:
-            refuse(seq, exc.reason, str(exc))
-            continue
-        if e.markings.released_to and me.id not in e.markings.released_to:
-            refuse(seq, "not_addressed", f"{e.kind} {e.uuid} was released to "
-                   f"{', '.join(e.markings.released_to)}, not to this node", e.uuid)  # fmt: skip
-            continue
-        if get_kind(e.kind) is None:
-            refuse(
-                seq, "unknown_kind", f"this node does not take records of kind {e.kind!r}", e.uuid
-            )
-            continue
-        seen = newest.get(e.uuid)
-        if seen is not None:
-            if seen[1].order_key >= e.order_key:
-                result.ignored += 1
-                continue
-            result.ignored += 1
-        newest[e.uuid] = (seq, e)
-
     with transaction.atomic():
         locked = Peer.objects.select_for_update().get(pk=peer.pk)
+        if source == "feed" and cursor is not None:
+            # Another worker may have applied (part of) this page meanwhile.
+            items = [
+                (seq, token) for seq, token in items if seq is None or seq > locked.pull_cursor
+            ]
+        newest: dict[str, tuple[int | None, Envelope]] = {}
+        for seq, token in items:
+            try:
+                e = env.parse(token, keys, expected_origin=peer.node_id)
+            except EnvelopeError as exc:
+                refuse(seq, exc.reason, str(exc))
+                continue
+            if e.markings.released_to and me.id not in e.markings.released_to:
+                refuse(seq, "not_addressed", f"{e.kind} {e.uuid} was released to "
+                       f"{', '.join(e.markings.released_to)}, not to this node", e.uuid)  # fmt: skip
+                continue
+            if get_kind(e.kind) is None:
+                refuse(
+                    seq,
+                    "unknown_kind",
+                    f"this node does not take records of kind {e.kind!r}",
+                    e.uuid,
+                )
+                continue
+            seen = newest.get(e.uuid)
+            if seen is not None:
+                if seen[1].order_key >= e.order_key:
+                    result.ignored += 1
+                    continue
+                result.ignored += 1
+            newest[e.uuid] = (seq, e)
         holdings = {
             str(h.record_uuid): h for h in Holding.objects.filter(record_uuid__in=list(newest))
         }

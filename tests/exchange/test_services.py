@@ -152,9 +152,10 @@ def test_bulk_release_skips_red(staff, la_peer, make_case) -> None:  # type: ign
 
 
 def apply(peer: Peer, fake: FakePeer, *envelopes: env.Envelope, tokens: list[str] | None = None):  # type: ignore[no-untyped-def]
-    items = [(i + 1, fake.sign(e)) for i, e in enumerate(envelopes)]
-    items += [(len(items) + i + 1, t) for i, t in enumerate(tokens or [])]
-    return services.apply_envelopes(peer, items, cursor=len(items))
+    peer.refresh_from_db()
+    tokens = [fake.sign(e) for e in envelopes] + list(tokens or [])
+    items = [(peer.pull_cursor + i + 1, t) for i, t in enumerate(tokens)]
+    return services.apply_envelopes(peer, items, cursor=items[-1][0])
 
 
 def test_apply_creates_read_only_copy_and_is_idempotent(la_peer, fake_la, units) -> None:  # type: ignore[no-untyped-def]
@@ -169,7 +170,7 @@ def test_apply_creates_read_only_copy_and_is_idempotent(la_peer, fake_la, units)
     assert again.applied == 0 and not again.rejected
     assert DrugCase.objects.filter(uuid=e.uuid).count() == 1
     la_peer.refresh_from_db()
-    assert la_peer.pull_cursor == 2
+    assert la_peer.pull_cursor == 3
 
 
 def test_apply_out_of_order_keeps_newest(la_peer, fake_la) -> None:  # type: ignore[no-untyped-def]

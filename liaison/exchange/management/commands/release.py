@@ -75,11 +75,19 @@ class Command(BaseCommand):
             missing = [str(u) for u in wanted if u not in found]
             if missing:
                 raise BadInput(f"--uuid {missing[0]}: no local {spec.kind} record with this id")
-        total = records.count()
+        # Ids first, then whole chunks: a cursor left open across the writes would pin an old
+        # SQLite snapshot and make the writes fail with "database is locked".
+        pks = list(records.order_by("id").values_list("pk", flat=True))
+        total = len(pks)
+
+        def chunks() -> Any:
+            for i in range(0, total, 2000):
+                yield from spec.model.objects.filter(pk__in=pks[i : i + 2000]).order_by("id")  # type: ignore[attr-defined]
+
         try:
             with progress(f"releasing {spec.kind} to {peer.name}", total) as bar:
                 released, skipped = services.bulk_release(
-                    user, spec, records.order_by("id").iterator(chunk_size=2000), peer,
+                    user, spec, chunks(), peer,
                     tlp=tlp, handling=handling, basis=options["basis"], handling_note=options["note"],
                     on_batch=bar.advance,
                 )  # fmt: skip
