@@ -57,7 +57,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return api.create_response(request, {"detail": errors}, status=422)
 
 
-for _app in ("core", "crime", "exchange", "cooperation", "reports"):
+for _app in ("core", "screening", "crime", "exchange", "cooperation", "reports"):
     try:
         _module = importlib.import_module(f"liaison.{_app}.api")
     except ModuleNotFoundError as _exc:

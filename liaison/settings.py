@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "liaison.exchange",
     "liaison.cooperation",
     "liaison.reports",
+    "liaison.screening",
     "liaison.web",
 ]
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("liaison.web.urls")),
 ]
 
-for _app in ("crime", "exchange", "cooperation", "reports"):
+for _app in ("crime", "exchange", "cooperation", "reports", "screening"):
     try:
         importlib.import_module(f"liaison.{_app}.urls")
     except ModuleNotFoundError as _exc:

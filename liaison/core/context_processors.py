@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from liaison.core.node import NodeNotInitialised, this_node
 
-NAV_APPS = ("crime", "cooperation", "exchange", "reports")
+NAV_APPS = ("crime", "cooperation", "exchange", "reports", "screening")
 
 
 @functools.cache

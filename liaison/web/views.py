@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-PANEL_APPS = ("crime", "exchange", "cooperation", "reports")
+PANEL_APPS = ("crime", "exchange", "cooperation", "reports", "screening")
 
 
 def _panels(request: HttpRequest) -> list[dict]:

@@ -1,0 +1,186 @@
+"""REST API for screening: ``GET /api/v1/persons/search`` (cross-script person search) and
+``/api/v1/match-alerts`` (list, read, confirm, dismiss). Access as on the pages: a search
+returns only persons the user may see (each one audited as read); alerts are for analysts
+and supervisors and show only pairs whose both sides the user may see."""
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from liaison.core.models import User
+from liaison.matching import DEFAULT_THRESHOLD
+from liaison.screening import services
+from liaison.screening.models import MatchAlert
+
+router = Router(tags=["screening"])
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _source(request: HttpRequest) -> str:
+    return "api " + (request.META.get("REMOTE_ADDR") or "")
+
+
+class PersonHitOut(Schema):
+    uuid: UUID
+    origin: str
+    origin_country: str
+    full_name: str
+    latin_name: str
+    birth_date: str
+    nationality: str
+    id_number: str
+    case_ref: str
+    owner_unit: str
+    score: float
+    explanation: str
+    partial_name: bool
+
+
+class SearchOut(Schema):
+    query: str
+    threshold: float
+    count: int
+    results: list[PersonHitOut]
+
+
+@router.get("/persons/search", response=SearchOut)
+def search_persons(
+    request: HttpRequest,
+    q: str = "",
+    birth_date: str = "",
+    nationality: str = "",
+    id_number: str = "",
+    limit: int = 20,
+) -> dict[str, Any]:
+    """Persons whose name in any script (Vietnamese with or without tone marks, Lao, Latin,
+    Cyrillic) resembles ``q``, best first, with the score and its explanation. Optional
+    ``birth_date`` (YYYY, YYYY-MM, YYYY-MM-DD), ``nationality`` (ISO 3166-1) and
+    ``id_number`` sharpen the ranking. Each person returned is audited as read."""
+    hits = services.search_persons(
+        _user(request), q, birth_date=birth_date, nationality=nationality,
+        id_number=id_number, limit=limit, source=_source(request), via="api",
+    )  # fmt: skip
+    return {
+        "query": q,
+        "threshold": services.SEARCH_THRESHOLD,
+        "count": len(hits),
+        "results": [
+            {
+                "uuid": h.person.uuid,
+                "origin": h.person.origin,
+                "origin_country": h.person.origin_country,
+                "full_name": h.person.full_name,
+                "latin_name": h.person.latin_name,
+                "birth_date": h.person.birth_date,
+                "nationality": h.person.nationality,
+                "id_number": h.person.id_number,
+                "case_ref": h.person.case.case_ref,
+                "owner_unit": h.person.owner_unit.code,
+                "score": h.score,
+                "explanation": h.explanation,
+                "partial_name": h.partial,
+            }  # fmt: skip
+            for h in hits
+        ],
+    }
+
+
+class SideOut(Schema):
+    kind: str
+    uuid: UUID
+    local: bool
+    name: str
+    latin_name: str
+    birth_date: str
+    nationality: str
+    id_number: str
+    origin: str
+    reference: str
+
+
+class AlertOut(Schema):
+    id: int
+    status: str
+    score: float
+    threshold: float
+    explanation: str
+    reasons: list[str]
+    created_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str
+    subject: SideOut
+    candidate: SideOut
+
+    @staticmethod
+    def resolve_decided_by(obj: MatchAlert) -> str | None:
+        return obj.decided_by.username if obj.decided_by else None
+
+    @staticmethod
+    def resolve_subject(obj: MatchAlert) -> dict[str, Any]:
+        return _side(obj, "subject")
+
+    @staticmethod
+    def resolve_candidate(obj: MatchAlert) -> dict[str, Any]:
+        return _side(obj, "candidate")
+
+
+def _side(alert: MatchAlert, prefix: str) -> dict[str, Any]:
+    snap = getattr(alert, f"{prefix}_snapshot") or {}
+    return {
+        "kind": getattr(alert, f"{prefix}_kind"),
+        "uuid": getattr(alert, f"{prefix}_uuid"),
+        "local": getattr(alert, f"{prefix}_local"),
+        **{k: str(snap.get(k, "") or "") for k in ("name", "latin_name", "birth_date",
+                                                   "nationality", "id_number", "origin",
+                                                   "reference")},
+    }  # fmt: skip
+
+
+class DecisionIn(Schema):
+    action: str  # "confirm" | "dismiss"
+    note: str = ""
+
+
+@router.get("/match-alerts", response=list[AlertOut])
+@paginate
+def list_alerts(request: HttpRequest, status: str = "open") -> Any:
+    """Match alerts the user may see (``status``: open, confirmed, dismissed or all), newest
+    first. Analysts and supervisors only."""
+    services.require_decider(_user(request))
+    qs = services.alerts_for(_user(request))
+    if status != "all":
+        qs = qs.filter(status=status)
+    return qs
+
+
+@router.get("/match-alerts/{alert_id}", response=AlertOut)
+def get_alert(request: HttpRequest, alert_id: int) -> MatchAlert:
+    services.require_decider(_user(request))
+    return services.get_alert(_user(request), alert_id)
+
+
+@router.post("/match-alerts/{alert_id}", response=AlertOut)
+def decide_alert(request: HttpRequest, alert_id: int, payload: DecisionIn) -> MatchAlert:
+    """Confirm (same person) or dismiss (different persons), with a note. Nothing is merged;
+    the decision is kept and audited."""
+    from django.core.exceptions import ValidationError
+
+    user = _user(request)
+    services.require_decider(user)
+    alert = services.get_alert(user, alert_id)
+    if payload.action == "confirm":
+        return services.confirm(alert, user, payload.note, source=_source(request))
+    if payload.action == "dismiss":
+        return services.dismiss(alert, user, payload.note, source=_source(request))
+    raise ValidationError({"action": "confirm or dismiss"})
+
+
+__all__ = ["DEFAULT_THRESHOLD", "router"]

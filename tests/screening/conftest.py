@@ -1,0 +1,120 @@
+"""Helpers for screening tests: local persons (through crime services), partner persons and
+wanted notices "received" (stored as the federation stores them), fresh indexes per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuidlib
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from liaison.core.models import Province, Role
+from liaison.crime import services as crime
+from liaison.crime.models import DrugCase, Person
+from liaison.screening import index
+
+LA_NODE = "la-test0001"
+
+
+@pytest.fixture(autouse=True)
+def fresh_indexes(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    settings.SCREENING_INDEX_CHECK_SECONDS = 0
+    index.reset()
+    yield
+    index.reset()
+
+
+@pytest.fixture
+def cases(units) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+    """A local case in Kỳ Sơn (Nghệ An), one in Hà Tĩnh, and a case received from Laos."""
+    na = crime.create_case(
+        user=None, owner_unit=units.ky_son, case_ref="NA-1", detected_on=dt.date(2024, 5, 1),
+        province=Province.objects.get(code="VN-22"),
+    )  # fmt: skip
+    ht = crime.create_case(
+        user=None, owner_unit=units.ha_tinh, case_ref="HT-1", detected_on=dt.date(2024, 5, 2),
+        province=Province.objects.get(code="VN-23"),
+    )  # fmt: skip
+    now = timezone.now()
+    la = DrugCase.objects.create(
+        uuid=uuidlib.uuid4(), origin=LA_NODE, origin_country="LA", version=1, created_at=now,
+        updated_at=now, owner_unit=units.ministry, case_ref="XK-7", detected_on=dt.date(2024, 4, 1),
+        province=Province.objects.get(code="LA-XI"),
+    )  # fmt: skip
+    return SimpleNamespace(na=na, ht=ht, la=la)
+
+
+@pytest.fixture
+def local_person(cases) -> Callable[..., Person]:  # type: ignore[no-untyped-def]
+    counter = {"n": 0}
+
+    def make(full_name: str, case: DrugCase | None = None, **data: Any) -> Person:
+        counter["n"] += 1
+        return crime.create_person(
+            user=None, case=case or cases.na, person_ref=f"P{counter['n']}", full_name=full_name,
+            **data,
+        )  # fmt: skip
+
+    return make
+
+
+def partner_person_obj(case: DrugCase, full_name: str, n: int, **data: Any) -> Person:
+    now = timezone.now()
+    return Person(
+        uuid=uuidlib.uuid4(), origin=LA_NODE, origin_country="LA", version=1, created_at=now,
+        updated_at=now, owner_unit=case.owner_unit, case=case, person_ref=f"LA-P{n}",
+        full_name=full_name, detected_on=case.detected_on, province=case.province, **data,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def partner_person(cases) -> Callable[..., Person]:  # type: ignore[no-untyped-def]
+    """A received partner person, stored in bulk as the federation does (no post_save)."""
+    counter = {"n": 0}
+
+    def make(full_name: str, **data: Any) -> Person:
+        counter["n"] += 1
+        obj = partner_person_obj(cases.la, full_name, counter["n"], **data)
+        Person.objects.bulk_create([obj])
+        return Person.objects.get(uuid=obj.uuid)
+
+    return make
+
+
+@pytest.fixture
+def partner_notice(units) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+    """A wanted notice received from Laos (saved as cooperation's apply saves it)."""
+    from liaison.cooperation.models import WantedNotice
+
+    def make(full_name: str, **data: Any) -> WantedNotice:
+        now = timezone.now()
+        notice = WantedNotice(
+            uuid=uuidlib.uuid4(), origin=LA_NODE, origin_country="LA", version=1,
+            created_at=now, updated_at=now, owner_unit=units.ministry,
+            reference=f"LA-WN-{uuidlib.uuid4().hex[:6]}", notice_type="red", full_name=full_name,
+            offences="trafficking", warrant_reference="W-1", issuing_unit_name="LA police",
+            issued_at=now, **data,
+        )  # fmt: skip
+        notice.save()
+        return notice
+
+    return make
+
+
+@pytest.fixture
+def analyst(units, make_user):  # type: ignore[no-untyped-def]
+    return make_user(units.ministry, [Role.ANALYST])
+
+
+@pytest.fixture
+def province_analyst(units, make_user):  # type: ignore[no-untyped-def]
+    return make_user(units.nghe_an, [Role.ANALYST])
+
+
+@pytest.fixture
+def officer(units, make_user):  # type: ignore[no-untyped-def]
+    return make_user(units.nghe_an, [Role.OFFICER])
