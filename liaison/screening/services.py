@@ -48,6 +48,7 @@ from liaison.matching import (
     MatchResult,
     PersonRecord,
     PreparedPerson,
+    name_keys,
     normalise_nationality,
     parse_date,
     prepare,
@@ -397,18 +398,21 @@ def _score_search(
             parts = alias.full_name.split()
             if len(parts) <= words or len(parts) > 7:
                 continue
+            vietnamese = name_keys(alias.full_name).vietnamese_like
             subs = [
                 _lenient(
                     PersonRecord(
                         alias.id,
-                        " ".join(c),
+                        " ".join(parts[i] for i in c),
                         alias.birth_date,
                         alias.nationality,
                         alias.id_number,
                         alias.phones,
                     )
                 )  # fmt: skip
-                for c in combinations(parts, words)
+                for c in combinations(range(len(parts)), words)
+                # A Vietnamese middle name (Văn, Thị …) alone identifies nobody.
+                if not (vietnamese and len(parts) >= 3 and 0 not in c and len(parts) - 1 not in c)
             ]
             res = _best(query, subs)
             if res is None:

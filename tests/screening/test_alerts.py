@@ -113,9 +113,7 @@ def test_match_all_after_bulk_import_is_idempotent(cases, partner_person) -> Non
     assert services.match_all(only_new=True).records == 0
 
 
-def test_a_pair_is_alerted_once_whichever_side_arrives_first(
-    local_person, partner_person
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_pair_is_alerted_once_whichever_side_arrives_first(local_person, partner_person) -> None:  # type: ignore[no-untyped-def]
     mine = local_person("Thongsavanh Phommavong", birth_date="1970")
     other = partner_person("ທອງສະຫວັນ ພົມມະວົງ", birth_date="1970")
     assert len(services.match_person(other)) == 1
