@@ -66,6 +66,8 @@ SEARCH_THRESHOLD = 0.7
 PARTIAL_PENALTY = 0.04
 #: at most this many received persons matched per federation batch (the rest: ``match_all``)
 PENDING_BATCH = 5000
+#: at most this many candidates are scored per search (index hits first, then word hits)
+SEARCH_CANDIDATES = 120
 #: candidates asked of the index per name variant
 CANDIDATE_LIMIT = 50
 
@@ -79,21 +81,21 @@ def _phones(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[,;/\s]+", text or "") if p.strip())
 
 
-def _aliases(obj: MatchTarget) -> list[PersonRecord]:
+def _aliases(obj: MatchTarget, phones: bool = True) -> list[PersonRecord]:
     """The record's name / document variants as matcher records (best one counts)."""
     if isinstance(obj, Person):
         entries = indexes.person_entries(
             obj.pk, obj.full_name, obj.latin_name, obj.birth_date, obj.nationality, obj.id_number
         )
-        phones = _phones(obj.phones)
+        numbers = _phones(obj.phones) if phones else ()
     else:
         entries = indexes.notice_entries(
             obj.pk, obj.full_name, obj.latin_name, obj.other_names, obj.birth_date,
             obj.nationality, obj.id_documents,
         )  # fmt: skip
-        phones = ()
+        numbers = ()
     return [
-        PersonRecord(e.key, e.name, e.birth_date, e.nationality, e.id_number, phones)
+        PersonRecord(e.key, e.name, e.birth_date, e.nationality, e.id_number, numbers)
         for e in entries
     ]
 
@@ -390,7 +392,7 @@ def _score_search(
 ) -> tuple[MatchResult | None, bool]:
     """Score a person for a search: the whole name, or (when the query has fewer words than
     the name) the best part of the name of the query's length, a little lower."""
-    aliases = _aliases(person)
+    aliases = _aliases(person, phones=False)  # a search query has no phone number
     best = _best(query, [_lenient(a) for a in aliases])
     partial = False
     if words:
@@ -451,18 +453,30 @@ def search_persons(
     query_rec = PersonRecord("?search", q, birth_date, nationality, id_number)
     query = [_lenient(query_rec)]
     words = len(q.split())
-    pks: set[int] = set()
-    for side in indexes.SIDES:
-        idx = indexes.get_index(side)
-        if q:
+    ranked: dict[int, None] = {}  # ordered: index hits (best first), then word hits
+    if q:
+        word_hits: list[int] = []
+        for side in indexes.SIDES:
+            idx = indexes.get_index(side)
             for hit in idx.query(q, birth_date, nationality, id_number,
                                  threshold=max(0.3, threshold - 0.3), limit=200):  # fmt: skip
                 kind, pk = indexes.parse_key(hit.person_id)
                 if kind == SideKind.PERSON:
-                    pks.add(pk)
-            pks.update(idx.word_candidates(q))
+                    ranked.setdefault(pk)
+            word_hits += idx.word_candidates(q)
+        for pk in word_hits:
+            ranked.setdefault(pk)
     qs = crime.visible(Person, user).select_related("case", "owner_unit")
-    found = list(qs.filter(pk__in=pks)) if pks else []
+    found: list[Person] = []
+    pks = list(ranked)
+    # Visibility first, then the cap: another unit's namesakes never crowd out one's own.
+    for start in range(0, len(pks), 900):
+        if len(found) >= SEARCH_CANDIDATES:
+            break
+        part = pks[start : start + 900]
+        rows = {p.pk: p for p in qs.filter(pk__in=part)}
+        found += [rows[pk] for pk in part if pk in rows]
+    found = found[:SEARCH_CANDIDATES]
     if id_number:
         seen = {p.pk for p in found}
         found += [p for p in qs.filter(id_number__iexact=id_number)[:limit] if p.pk not in seen]
