@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,43 @@ def record(
         head.seq, head.hash = entry.seq, entry.hash
         head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def record_many(
+    action: str, objs: Iterable[Any], *, actor: Actor | None = None, **detail: Any
+) -> list[AuditEntry]:
+    """Append one entry per object under a single lock and one bulk insert: what a search
+    result page showing twenty persons needs, at the cost of one entry."""
+    objs = list(objs)
+    if not objs:
+        return []
+    actor = actor or _actor_from_request() or Actor.system()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        now, prev, entries = timezone.now(), head.hash, []
+        clean = _jsonable(detail)
+        for n, obj in enumerate(objs, start=head.seq + 1):
+            entry = AuditEntry(
+                seq=n,
+                at=now,
+                username=actor.username,
+                unit=actor.unit,
+                action=action,
+                object_kind=obj._meta.label_lower,
+                object_id=str(getattr(obj, "uuid", None) or obj.pk),
+                detail=clean,
+                source=actor.source,
+                prev_hash=prev,
+            )
+            entry.hash = prev = entry.compute_hash()
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.seq, head.hash = entries[-1].seq, entries[-1].hash
+        head.save(update_fields=["seq", "hash"])
+    return entries
 
 
 def _jsonable(value: Any) -> Any:

@@ -57,3 +57,18 @@ def test_rehashed_forgery_is_detected_by_the_next_entry(units) -> None:  # type:
     entry.save()
     _, problem = audit.verify()
     assert problem is not None and problem.seq == 3
+
+
+def test_record_many_appends_a_valid_chain_in_one_go(units) -> None:  # type: ignore[no-untyped-def]
+    before = AuditHead.objects.get().seq
+    entries = audit.record_many(
+        "unit.read", [units.nghe_an, units.ha_tinh, units.ky_son], via="test"
+    )
+    assert [e.seq for e in entries] == [before + 1, before + 2, before + 3]
+    assert {e.object_id for e in entries} == {
+        str(units.nghe_an.pk),
+        str(units.ha_tinh.pk),
+        str(units.ky_son.pk),
+    }
+    assert audit.verify() == (before + 3, None)
+    assert audit.record_many("unit.read", []) == []
