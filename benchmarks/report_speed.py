@@ -49,20 +49,35 @@ DRUGS = [
 ]
 
 
-def liaison(home: Path, *args: str, quiet: bool = True) -> tuple[float, subprocess.CompletedProcess]:
+CPU: dict[str, float] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def liaison(
+    home: Path, *args: str, quiet: bool = True
+) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a ``liaison`` command; returns its wall time (its CPU time goes to CPU["last"])."""
     env = {**os.environ, "LIAISON_HOME": str(home), "CI": "1"}
     env.pop("LIAISON_DATABASE_URL", None)
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "liaison.cli", *args], env=env, capture_output=True, text=True
     )
     elapsed = time.perf_counter() - started
+    CPU["last"] = _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"liaison {' '.join(args)} failed: {result.stderr.strip()}")
     return elapsed, result
 
 
-def _provinces(db: sqlite3.Connection) -> tuple[list[tuple[int, str, int]], dict[int, tuple[int, str]]]:
+def _provinces(
+    db: sqlite3.Connection,
+) -> tuple[list[tuple[int, str, int]], dict[int, tuple[int, str]]]:
     """Pre-merger VN provinces (id, code, weight) and their post-merger successor (id, code)."""
     rows = db.execute(
         "SELECT p.id, p.code, p.is_border FROM core_province p JOIN core_country c "
@@ -226,15 +241,19 @@ def main() -> int:
     if options.rebuild or not (home / "fixture.json").exists():
         result.update(build(home, scale))
     result.update(json.loads((home / "fixture.json").read_text()))
+    liaison(home, "migrate", "--no-input")  # a cached fixture gets the current indexes
+    load = os.getloadavg()[0]
 
     # Report: the whole command, cold first run and best of three.
-    times = []
+    times, cpu = [], []
     for _ in range(3):
         seconds, completed = liaison(home, "report", "--from", REPORT_FROM, "--to", REPORT_TO, "--border-provinces", "--format", "json")  # fmt: skip
         times.append(seconds)
+        cpu.append(CPU["last"])
     data = json.loads(completed.stdout)
     result["report_seconds"] = round(min(times), 3)
     result["report_first_run_seconds"] = round(times[0], 3)
+    result["report_cpu_seconds"] = round(min(cpu), 3)
     result["report_cases"] = data["cases"]
     result["report_defendants"] = data["defendants"]
     result["report_kg_equivalent_total"] = data["kg_equivalent_total"]
@@ -250,12 +269,15 @@ def main() -> int:
     shutil.copytree(home, copy)
     seconds, completed = liaison(copy, "import", "cases", str(files[0]), "persons", str(files[1]), "seizures", str(files[2]))  # fmt: skip
     result["import_seconds"] = round(seconds, 1)
+    result["import_cpu_seconds"] = round(CPU["last"], 1)
     result["import_summary"] = completed.stdout.strip()
     shutil.rmtree(copy)
 
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result["peak_memory_mib"] = round(peak_kib / 1024, 1)
     result["report_query_seconds"] = round(report_query_seconds(home), 3)
+    # Other work on the machine slows the wall-clock figures; the CPU figures show the cost.
+    result["load_average_at_start"] = round(load, 2)
     result["targets"] = {"report_seconds": 2, "import_seconds": 60, "peak_memory_mib": 2048}
     result["ok"] = (
         float(result["report_seconds"]) < 2  # type: ignore[arg-type]

@@ -7,12 +7,14 @@ Selection of provinces (docs/reports.md):
 * ``--border-provinces``: this node's provinces facing the partner country (LA for VN, VN for
   LA) that were valid at any time in the period.
 * No option: every province of this node's country.
-* Across Viet Nam's 1 July 2025 merger, a selected unit also counts the records filed under
-  the provinces it was formed from (``VN:44`` counts ``VN-24`` and ``VN-25`` before the
+* Across Viet Nam's 1 July 2025 merger, a unit selected by ``--province`` also counts the
+  records filed under the provinces it was formed from (``VN:44`` counts ``VN-24`` and ``VN-25`` before the
   merger). A pre-merger province that continued unchanged (``VN-22`` → ``VN:40``) counts the
   continuing unit's records too. A pre-merger province merged with others (``VN-24``) counts
   only its own records: after the merger they are filed under the merged unit and cannot be
-  split; the report says so in ``notes``.
+  split; the report says so in ``notes``. ``--border-provinces`` counts exactly the border
+  units of both eras that were valid in the period (the pre-merger border provinces before
+  1 July 2025, the new border units after), not the non-border provinces merged into them.
 
 Persons and seizures are counted by their case's detection date and province. Counts are
 exact; kg-equivalents use the chosen conversion table (quantities in plants or hectares are
@@ -42,7 +44,7 @@ from liaison.crime.models import (
     Seizure,
     TraffickingRing,
 )
-from liaison.crime.taxonomy import DEFAULT_TABLE, DRUGS, NOT_WEIGHED
+from liaison.crime.taxonomy import DEFAULT_TABLE, DRUGS, NOT_WEIGHED, UNITS
 from liaison.crime.values import quantity_text
 
 PARTNER = {"VN": "LA", "LA": "VN"}
@@ -113,7 +115,9 @@ def select(
         predecessors_of[link.successor_id].append(link.predecessor)
     ids = {p.id for p in selected}
     for link in links:
-        if link.successor_id in ids:
+        # --border-provinces already selects the border units of both eras; expanding a new
+        # unit to all it was formed from would add non-border provinces (old Đà Nẵng city).
+        if link.successor_id in ids and (codes or not border):
             counted[link.predecessor_id] = link.predecessor
         if link.predecessor_id in ids and link.successor_id not in ids:
             if len(predecessors_of[link.successor_id]) == 1:
@@ -187,23 +191,35 @@ def compute(
     foreign = 0
     foreign_by_nationality: dict[str, int] = defaultdict(int)
     defendants_by_province: dict[int, int] = defaultdict(int)
-    for province_id, nationality, n in (
+    home = Q(nationality="") | Q(nationality=country)
+    # One pass over the persons index in its own order (no sorting): per province.
+    for province_id, n, n_foreign in (
         Person.objects.filter(role="defendant", **scope)
-        .values_list("province_id", "nationality")
-        .annotate(n=Count("id"))
+        .values_list("province_id")
+        .annotate(n=Count("id"), foreign=Count("id", filter=~home))
         .order_by()
     ):
         defendants += n
+        foreign += n_foreign
         defendants_by_province[province_id] += n
-        if nationality and nationality != country:
-            foreign += n
+    if foreign:
+        for nationality, n in (
+            Person.objects.filter(role="defendant", **scope)
+            .exclude(home)
+            .values_list("nationality")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
             foreign_by_nationality[nationality] += n
 
     order = {code: i for i, (code, *_rest) in enumerate(DRUGS)}
     seizures = []
     total_kg = Decimal(0)
+    # Naming every drug and unit lets SQLite walk the (drug, unit, province, date) index
+    # group by group instead of sorting all the seizures of the period.
+    drug_codes = sorted(Drug.objects.values_list("code", flat=True))
     for drug, unit, quantity, n in sorted(
-        Seizure.objects.filter(**scope)
+        Seizure.objects.filter(drug_id__in=drug_codes, unit__in=list(UNITS), **scope)
         .values_list("drug_id", "unit")
         .annotate(q=Sum("quantity"), n=Count("id"))
         .order_by(),
@@ -231,11 +247,23 @@ def compute(
     rings = TraffickingRing.objects.filter(
         province_id__in=ids, dismantled_on__gte=start, dismantled_on__lte=end, **scope_unit
     ).count()
-    joint = (
-        DrugCase.objects.filter(joint_case_ref__gt="", **scope)
-        .values("joint_case_ref")
-        .distinct()
-        .count()
+    # A partial index holds just the cases with a joint-case reference.
+    # Few cases are joint ones: read them all through the partial index (its condition is
+    # written out, not bound, so SQLite can match it) and filter them here.
+    joint_rows = DrugCase.objects.extra(
+        where=['"crime_drugcase"."joint_case_ref" > \'\'']
+    ).order_by()  # noqa: S610
+    if unit_path:
+        joint_rows = joint_rows.filter(owner_unit__path__startswith=unit_path)
+    wanted = set(ids)
+    joint = len(
+        {
+            ref
+            for ref, province_id, day in joint_rows.values_list(
+                "joint_case_ref", "province_id", "detected_on"
+            )
+            if province_id in wanted and start <= day <= end
+        }
     )
     names = {p.id: p for p in selection.counted}
     months = _months(start, end)

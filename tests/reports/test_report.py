@@ -82,6 +82,9 @@ def test_border_report_totals_exact_with_both_tables(dataset, capsys) -> None:  
     data = report(capsys, "--border-provinces")
     assert {"VN-22", "VN-24", "VN-25", "VN:44", "VN:40"} <= set(data["provinces"])
     assert "VN-HN" not in data["provinces_counted"]
+    assert (
+        "VN-DN" not in data["provinces_counted"]
+    )  # merged into the border unit VN:48, not a border province itself
     assert (data["cases"], data["defendants"], data["foreign_defendants"]) == (5, 3, 2)
     rows = {(r["drug"], r["unit"]): r for r in data["seizures"]}
     assert rows["methamphetamine_tablets", "tablet"]["quantity"] == 45000
