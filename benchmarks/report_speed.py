@@ -146,7 +146,7 @@ def build(home: Path, scale: float) -> dict[str, float]:
         ids = range(first, min(first + batch, n_cases + 1))
         places = rng.choices(provinces, weights=weights, k=len(ids))
         cases, persons, seizures = [], [], []
-        for case_id, (pid, _code, _w) in zip(ids, places):
+        for case_id, (pid, _code, _w) in zip(ids, places, strict=True):
             day = START + dt.timedelta(days=rng.randrange(days))
             if day >= MERGER:
                 pid = succ[pid][0]

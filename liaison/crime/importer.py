@@ -25,6 +25,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -551,8 +553,23 @@ class _Inserter:
             cursor.executemany(self.sql, rows)
 
 
-def _uuid_hex() -> Any:
-    return uuid.uuid4().hex
+def uuid7() -> uuid.UUID:
+    """A time-ordered UUID (RFC 9562 version 7): imported rows then land at the end of the
+    uuid index instead of all over it, which keeps big imports fast."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (
+        (ms & ((1 << 48) - 1)) << 80
+        | 0x7 << 76
+        | ((rand >> 62) & 0xFFF) << 64
+        | 0b10 << 62
+        | (rand & ((1 << 62) - 1))
+    )
+    return uuid.UUID(int=value)
+
+
+def _uuid7_hex() -> str:
+    return uuid7().hex
 
 
 def _decimal(value: Decimal) -> Any:
@@ -572,7 +589,7 @@ def _write(
     node = this_node()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # Django keeps uuids as 32 hex digits on SQLite, as uuid values elsewhere.
-    new_uuid = _uuid_hex if connection.vendor == "sqlite" else uuid.uuid4
+    new_uuid: Callable[[], Any] = _uuid7_hex if connection.vendor == "sqlite" else uuid7
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # room for the indexes of big tables
             cursor.execute("PRAGMA cache_size = -262144")
