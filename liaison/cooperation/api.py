@@ -3,12 +3,15 @@ agreements, meetings (+ hotline channels and report). Lists are paginated (``lim
 ``offset``) and filterable; access follows the unit tree (a record outside it is 404); every
 write goes through :mod:`liaison.cooperation.services`, as the pages do."""
 
+import base64
+import binascii
 import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -59,8 +62,33 @@ class RecordOut(Schema):
         return str(obj.owner_unit.code)
 
 
-class Ok(Schema):
-    ok: bool = True
+class FileIn(Schema):
+    name: str
+    content_base64: str
+
+
+def _uploads(files: list[FileIn]) -> list[tuple[str, bytes]]:
+    out = []
+    for f in files:
+        try:
+            out.append((f.name, base64.b64decode(f.content_base64, validate=True)))
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError(
+                {"attachments": f"{f.name}: content_base64 is not base64"}
+            ) from exc
+    return out
+
+
+@router.get("/files/{kind}/{uuid}/{sha256}")
+def get_file(request: HttpRequest, kind: str, uuid: UUID, sha256: str) -> HttpResponse:
+    """A file of a record (``kind``: messages, requests, request-responses, wanted-notices,
+    agreements); a partner record's file is fetched from its origin on first use."""
+    att = services.file_of(_user(request), kind, uuid, sha256)
+    with att.file.open("rb") as fh:
+        data = fh.read()
+    response = HttpResponse(data, content_type=att.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{att.name}"'
+    return response
 
 
 # --- hotline ------------------------------------------------------------------------------
@@ -152,6 +180,7 @@ class MessageIn(Schema):
     priority: str = "routine"
     template: str = ""
     template_values: dict[str, str] = {}
+    attachments: list[FileIn] = []
     tlp: str = "AMBER"
     handling: str = "H0"
 
@@ -206,6 +235,7 @@ def send_message(request: HttpRequest, payload: MessageIn) -> tuple[int, Message
     msg = services.send_message(
         _user(request), channel, subject=subject, body=body, priority=priority,
         template=payload.template, tlp=payload.tlp, handling=payload.handling,
+        attachments=_uploads(payload.attachments),
     )  # fmt: skip
     return 201, msg
 
@@ -460,6 +490,7 @@ class ResponseIn(Schema):
     kind: str
     text: str = ""
     assignee: str = ""
+    attachments: list[FileIn] = []
 
 
 @router.get("/requests", response=list[RequestOut])
@@ -502,8 +533,9 @@ def respond(request: HttpRequest, uuid: UUID, payload: ResponseIn) -> tuple[int,
     """The receiving side: ``assigned`` (with ``assignee``), ``note``, ``answer``, ``refusal``."""
     req = services.get_visible(AssistanceRequest, _user(request), uuid=uuid)
     services.respond(
-        _user(request), req, payload.kind, text=payload.text, assignee=payload.assignee
-    )
+        _user(request), req, payload.kind, text=payload.text, assignee=payload.assignee,
+        attachments=_uploads(payload.attachments),
+    )  # fmt: skip
     return 201, req
 
 

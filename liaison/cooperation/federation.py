@@ -91,6 +91,39 @@ def delivery(obj: Record) -> list[dict[str, Any]]:
     return list(ex.delivery_status(obj.uuid))
 
 
+def file_path(kind: str, uuid: str, sha256: str) -> str:
+    return f"/federation/v1/cooperation/files/{kind}/{uuid}/{sha256}"
+
+
+def fetch_file(origin: str, kind: str, uuid: str, sha256: str, limit: int) -> bytes:
+    """Fetch a file of a record from its origin node with a signed request."""
+    import httpx
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    ex = _exchange()
+    peers = peer_of_node(origin)
+    if ex is None or not peers:
+        raise ValidationError(_("The partner node that holds this file is not reachable."))
+    peer = peers[0]
+    path = file_path(kind, uuid, sha256)
+    headers = ex.sign_request("GET", path, b"", peer.node_id)
+    try:
+        with httpx.stream("GET", peer.url.rstrip("/") + path, headers=headers, timeout=60) as r:
+            if r.status_code != 200:
+                raise ValidationError(
+                    _("The partner did not give the file (HTTP %(s)s).") % {"s": r.status_code}
+                )
+            data = b""
+            for chunk in r.iter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    raise ValidationError(_("The partner's file is over the size limit."))
+    except httpx.HTTPError as exc:
+        raise ValidationError(_("The partner node that holds this file is not reachable.")) from exc
+    return data
+
+
 # --- receiving ---------------------------------------------------------------------------
 
 Router = Callable[[Record], Unit]

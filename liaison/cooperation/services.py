@@ -356,6 +356,67 @@ def attachment_for(user: User, pk: int) -> Attachment:
     raise Http404(_("No such record."))
 
 
+#: Records that carry files, and the field listing them.
+FILE_FIELDS = {
+    "messages": (Message, "attachments"),
+    "requests": (AssistanceRequest, "attachments"),
+    "request-responses": (RequestResponse, "attachments"),
+    "wanted-notices": (WantedNotice, "photos"),
+    "agreements": (Agreement, "attachments"),
+}
+
+
+def file_of(user: User, kind: str, uuid: Any, sha256: str) -> Attachment:
+    """A file of a record the user may see. A partner record's file is fetched once from its
+    origin (a signed request; the origin checks the record was released to us) and kept."""
+    spec = FILE_FIELDS.get(kind)
+    if spec is None:
+        raise Http404(_("No such record."))
+    model, field = spec
+    obj = get_visible(model, user, uuid=uuid)  # type: ignore[type-abstract]
+    meta = next((m for m in getattr(obj, field) or [] if m.get("sha256") == sha256), None)
+    if meta is None:
+        raise Http404(_("No such record."))
+    held = Attachment.objects.filter(owner_uuid=obj.uuid, sha256=sha256).first()
+    if held is not None:
+        return held
+    if obj.is_local:
+        raise Http404(_("No such record."))
+    data = federation.fetch_file(obj.origin, kind, str(obj.uuid), sha256, max_attachment_bytes())
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValidationError(_("The file received from the partner does not match its checksum."))
+    att = Attachment(
+        owner_kind=kind, owner_uuid=obj.uuid, name=str(meta.get("name", "file"))[:200],
+        content_type=str(meta.get("type", "application/octet-stream"))[:100], size=len(data),
+        sha256=sha256, uploaded_by=f"partner:{obj.origin_country}", created_at=_now(),
+    )  # fmt: skip
+    att.file.save(
+        f"{sha256[:16]}{PurePath(att.name).suffix.lower()}", ContentFile(data), save=False
+    )
+    att.save()
+    audit.record("attachment.fetch", obj, actor=actor_of(user), sha256=sha256, size=len(data))
+    return att
+
+
+def file_for_peer(peer: Any, kind: str, uuid: str, sha256: str) -> Attachment | None:
+    """A file a partner node asks for: only of a record of ours released to that partner."""
+    from liaison.exchange.models import Release, ReleaseState
+
+    spec = FILE_FIELDS.get(kind)
+    if spec is None:
+        return None
+    model, _field = spec
+    obj = model.objects.filter(uuid=uuid, origin=this_node().id).first()  # type: ignore[attr-defined]
+    if (
+        obj is None
+        or not Release.objects.filter(
+            record_uuid=obj.uuid, peer=peer, state=ReleaseState.ACTIVE
+        ).exists()
+    ):
+        return None
+    return Attachment.objects.filter(owner_uuid=obj.uuid, sha256=sha256).first()
+
+
 # =========================================================================== hotline
 
 

@@ -16,6 +16,12 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<uuid:uuid>/", views.request_detail, name="request"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("files/<str:kind>/<uuid:uuid>/<str:sha256>/", views.record_file, name="file"),
+    path(
+        "federation/v1/cooperation/files/<str:kind>/<uuid:uuid>/<str:sha256>",
+        views.federation_file,
+        name="federation_file",
+    ),
     path("joint/", views.joint_list, name="joint_list"),
     path("joint/cases/new/", views.joint_new, name="joint_new"),
     path("joint/cases/<uuid:uuid>/", views.joint_detail, name="joint"),

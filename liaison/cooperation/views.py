@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from liaison.cooperation import forms as f
 from liaison.cooperation import services
@@ -328,9 +330,6 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                     _("Notice withdrawn; the partner's copy is updated.")):  # fmt: skip
             return redirect("cooperation:wanted", uuid=notice.uuid)
     notice.refresh_from_db()
-    from liaison.cooperation.models import Attachment
-
-    photos = Attachment.objects.filter(owner_kind="wanted-notices", owner_uuid=notice.uuid)
     return render(
         request,
         "cooperation/wanted_detail.html",
@@ -339,7 +338,6 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "events": notice.events.all(),
             "event_form": event_form,
             "withdraw_form": withdraw_form,
-            "photos": photos,
             "delivery": services.cancellation_status(notice)
             if notice.withdrawn_at
             else services.federation.delivery(notice),
@@ -430,14 +428,6 @@ def request_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                     attachments=_files(request, "attachments")), _("Response recorded.")):  # fmt: skip
                 return redirect("cooperation:request", uuid=req.uuid)
     req.refresh_from_db()
-    from liaison.cooperation.models import Attachment
-
-    files = {
-        a.sha256: a
-        for a in Attachment.objects.filter(
-            owner_uuid__in=[req.uuid, *req.responses.values_list("uuid", flat=True)]
-        )
-    }
     return render(
         request,
         "cooperation/request_detail.html",
@@ -446,7 +436,6 @@ def request_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "overdue": services.is_overdue(req),
             "responses": req.responses.all(),
             "form": form,
-            "files": files,
             "delivery": services.federation.delivery(req),
         },
     )
@@ -612,7 +601,7 @@ def agreement_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         if form.is_valid() and _attempt(request, form, lambda: services.add_action_item(
                     user, agreement=agreement, **form.cleaned_data), _("Action item added.")):  # fmt: skip
             return redirect("cooperation:agreement", uuid=agreement.uuid)
-    from liaison.cooperation.models import ActionStatus, Attachment
+    from liaison.cooperation.models import ActionStatus
 
     return render(
         request,
@@ -625,7 +614,6 @@ def agreement_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "statuses": ActionStatus.choices,
             "meetings": agreement.meetings.all(),
             "projects": agreement.projects.all(),
-            "files": Attachment.objects.filter(owner_uuid=agreement.uuid),
             "today": timezone.localdate(),
         },
     )
@@ -694,3 +682,34 @@ def _url(name: str) -> str:
     from django.urls import reverse
 
     return reverse(name)
+
+
+@login_required
+def record_file(request: HttpRequest, kind: str, uuid: str, sha256: str) -> HttpResponseBase:
+    """A file of a record; a partner record's file is fetched from its origin on first use."""
+    try:
+        att = services.file_of(_user(request), kind, uuid, sha256)
+    except ValidationError as exc:
+        messages.error(request, services._error_text(exc))
+        return redirect(request.META.get("HTTP_REFERER") or "cooperation:hotline")
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)  # fmt: skip
+
+
+@csrf_exempt
+def federation_file(request: HttpRequest, kind: str, uuid: str, sha256: str) -> HttpResponseBase:
+    """Node-to-node: a partner fetches a file of a record released to it (signed request)."""
+    from django.http import JsonResponse
+
+    from liaison.exchange import services as exchange
+    from liaison.exchange.services import RequestRefused
+
+    if request.method != "GET":
+        return JsonResponse({"error": "method", "detail": "GET only"}, status=405)
+    try:
+        peer = exchange.verify_request("GET", request.get_full_path(), request.headers, b"")
+    except RequestRefused as exc:
+        return JsonResponse({"error": exc.reason, "detail": str(exc)}, status=exc.status)
+    att = services.file_for_peer(peer, kind, uuid, sha256)
+    if att is None:
+        return JsonResponse({"error": "not_found", "detail": "no such file released to you"}, status=404)  # fmt: skip
+    return FileResponse(att.file.open("rb"), content_type=att.content_type)

@@ -170,15 +170,22 @@ def test_verification_request_answered_across_the_border(sides) -> None:  # type
         f"/requests/{req['uuid']}/responses",
         {"kind": "assigned", "assignee": "Xiengkhouang police"},
     )
-    la.post(
-        f"/requests/{req['uuid']}/responses",
-        {"kind": "answer", "text": "Lao citizen, ID 01-234567"},
-    )
+    pdf = b"%PDF-1.4 verification result"
+    la.post(f"/requests/{req['uuid']}/responses", {
+        "kind": "answer", "text": "Lao citizen, ID 01-234567",
+        "attachments": [{"name": "result.pdf", "content_base64": base64.b64encode(pdf).decode()}],
+    })  # fmt: skip
     mine = vn.until(
         lambda: (m := vn.get(f"/requests/{req['uuid']}"))["status"] == "answered" and m, "answer"
     )
     assert [r["kind"] for r in mine["responses"]] == ["assigned", "answer"]
-    assert mine["responses"][1]["origin_country"] == "LA"
+    answer = mine["responses"][1]
+    assert answer["origin_country"] == "LA" and answer["attachments"][0]["name"] == "result.pdf"
+    # The file itself is fetched from LA on first use (a signed node-to-node request).
+    r = vn.http.get(
+        f"/files/request-responses/{answer['uuid']}/{answer['attachments'][0]['sha256']}"
+    )
+    assert r.status_code == 200 and r.content == pdf
 
 
 def test_hotline_message_acknowledged_with_time(sides) -> None:  # type: ignore[no-untyped-def]
