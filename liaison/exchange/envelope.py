@@ -187,16 +187,15 @@ def verify_jws(
     if len(parts) != 3:
         raise EnvelopeError("malformed", "not a compact JWS (three dot-separated parts)")
     header_b64, payload_b64, signature_b64 = parts
-    header = strict_json(b64url_decode(header_b64, "JWS header"), "JWS header")
-    if not isinstance(header, dict) or set(header) != _HEADER_KEYS:
-        raise EnvelopeError("bad_header", "JWS header must have exactly alg, kid and typ")
-    if header["alg"] != "EdDSA":
-        raise EnvelopeError("bad_header", f"JWS algorithm must be EdDSA, not {header['alg']!r}")
+    header = _HEADERS.get(header_b64)
+    if header is None:
+        header = _check_header(header_b64)
+        if len(_HEADERS) > 256:
+            _HEADERS.clear()
+        _HEADERS[header_b64] = header
     if header["typ"] != typ:
         raise EnvelopeError("bad_header", f"expected a {typ}, got {header['typ']!r}")
     kid = header["kid"]
-    if not isinstance(kid, str) or not _KID.fullmatch(kid):
-        raise EnvelopeError("bad_header", "JWS key id must be 64 lower-case hex digits")
     payload = b64url_decode(payload_b64, "JWS payload")
     signature = b64url_decode(signature_b64, "JWS signature")
     key = keys.get(kid)
@@ -209,6 +208,39 @@ def verify_jws(
     except InvalidSignature as exc:
         raise EnvelopeError("bad_signature", "signature does not verify") from exc
     return kid, payload
+
+
+#: Checked JWS headers (a node signs thousands of envelopes with one header).
+_HEADERS: dict[str, dict[str, str]] = {}
+
+
+def _check_header(header_b64: str) -> dict[str, str]:
+    header = strict_json(b64url_decode(header_b64, "JWS header"), "JWS header")
+    if not isinstance(header, dict) or set(header) != _HEADER_KEYS:
+        raise EnvelopeError("bad_header", "JWS header must have exactly alg, kid and typ")
+    if header["alg"] != "EdDSA":
+        raise EnvelopeError("bad_header", f"JWS algorithm must be EdDSA, not {header['alg']!r}")
+    if not isinstance(header["typ"], str):
+        raise EnvelopeError("bad_header", "JWS typ must be a string")
+    kid = header["kid"]
+    if not isinstance(kid, str) or not _KID.fullmatch(kid):
+        raise EnvelopeError("bad_header", "JWS key id must be 64 lower-case hex digits")
+    return header
+
+
+# --- signed requests ------------------------------------------------------------------------
+
+
+def request_signing_text(
+    method: str, path: str, to: str, sender: str, ts: str, nonce: str, body: bytes
+) -> bytes:
+    """What a node signs to authenticate an HTTP request to a peer (headers X-Liaison-From,
+    -To, -Time, -Nonce, -Key, -Signature): method, path with query, both node ids, the time
+    stamp, a one-time nonce and the SHA-256 of the body."""
+    digest = hashlib.sha256(body).hexdigest()
+    return "\n".join(
+        ["LIAISON-REQUEST-1", method.upper(), path, to, sender, ts, nonce, digest]
+    ).encode("utf-8")
 
 
 # --- envelopes --------------------------------------------------------------------------------

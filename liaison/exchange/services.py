@@ -14,7 +14,6 @@ Other apps call:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import secrets
 import threading
@@ -25,7 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -486,6 +485,7 @@ def bulk_release(
     me = this_node().id
     released, skipped = 0, []
     chunk: list[Record] = []
+    allowed_units: set[int] = set()
 
     def flush() -> None:
         nonlocal released
@@ -517,13 +517,11 @@ def bulk_release(
                 release.handling_note, release.basis = handling_note, basis
                 release.state = ReleaseState.ACTIVE
                 pairs.append((release, obj))
-            Release.objects.bulk_create(new, batch_size=1000)
             if changed:
-                Release.objects.bulk_update(
-                    changed, ["tlp", "handling", "handling_note", "basis", "state",
-                              "approved_by", "approved_at"], batch_size=500,
-                )  # fmt: skip
-            _enqueue(pairs, "upsert", fresh=not changed)
+                fast_update(Release, changed, ["tlp", "handling", "handling_note", "basis",
+                                               "state", "approved_by_id", "approved_at"])  # fmt: skip
+            _enqueue(pairs, "upsert", fresh=not changed)  # sets sent_version on each release
+            fast_insert(Release, new)
             audit.record("release.bulk", actor=Actor.of(user), object_kind=spec.kind,
                          object_id=peer.node_id, peer=peer.name, count=len(chunk), tlp=tlp,
                          handling=handling, basis=basis,
@@ -542,7 +540,9 @@ def bulk_release(
         if obj.tlp == Tlp.RED:
             skipped.append(f"{obj.uuid}: TLP:RED, never released")
             continue
-        require_unit_access(user, obj.owner_unit)
+        if obj.owner_unit_id not in allowed_units:
+            require_unit_access(user, Unit.objects.get(pk=obj.owner_unit_id))
+            allowed_units.add(obj.owner_unit_id)
         chunk.append(obj)
         if len(chunk) >= batch:
             flush()
@@ -618,6 +618,107 @@ def record_for(kind: str, uuid: Any, *, missing_ok: bool = False) -> Any:
     return obj
 
 
+_PLAIN_TYPES = frozenset(
+    {"CharField", "TextField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
+     "PositiveSmallIntegerField", "SmallIntegerField", "BooleanField", "ForeignKey",
+     "SlugField", "EmailField", "URLField"}
+)  # fmt: skip
+
+
+def _row_converters(fields: Sequence[Any], conn: Any, add: bool) -> list[Any]:
+    """Per field: None when the Python value goes to the database as it is (fast path)."""
+    out = []
+    for f in fields:
+        plain = f.get_internal_type() in _PLAIN_TYPES and not getattr(f, "auto_now", False)
+        out.append(None if plain else f)
+    return out
+
+
+def _row(
+    obj: Any, fields: Sequence[Any], converters: Sequence[Any], conn: Any, add: bool
+) -> list[Any]:
+    values = []
+    for f, conv in zip(fields, converters, strict=True):
+        if conv is None:
+            values.append(getattr(obj, f.attname))
+        elif add:
+            values.append(conv.get_db_prep_save(conv.pre_save(obj, True), conn))
+        else:
+            values.append(conv.get_db_prep_save(getattr(obj, f.attname), conn))
+    return values
+
+
+def fast_insert(model: Any, objs: Sequence[Any]) -> None:
+    """INSERT many rows with executemany (no primary keys are read back, no signals)."""
+    if not objs:
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    qn = conn.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    if meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField"):
+        fields = [f for f in fields if f is not meta.pk]
+    converters = _row_converters(fields, conn, True)
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    params = [_row(o, fields, converters, conn, True) for o in objs]
+    with conn.cursor() as cursor:
+        for i in range(0, len(params), 1000):
+            cursor.executemany(sql, params[i : i + 1000])
+
+
+def fast_insert_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Like :func:`fast_insert` from dicts of attname → value (missing: the field default),
+    without making model instances."""
+    if not rows:
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    qn = conn.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    if meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField"):
+        fields = [f for f in fields if f is not meta.pk]
+    now = timezone.now()
+    plain = [f.get_internal_type() in _PLAIN_TYPES for f in fields]
+    auto = [
+        bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) for f in fields
+    ]
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    params = []
+    missing = object()
+    for row in rows:
+        values = []
+        for f, is_plain, is_auto in zip(fields, plain, auto, strict=True):
+            value = row.get(f.attname, missing)
+            if value is missing:
+                value = now if is_auto else f.get_default()
+            values.append(value if is_plain else f.get_db_prep_save(value, conn))
+        params.append(values)
+    with conn.cursor() as cursor:
+        for i in range(0, len(params), 1000):
+            cursor.executemany(sql, params[i : i + 1000])
+
+
+def fast_update(model: Any, objs: Sequence[Any], attnames: Sequence[str]) -> None:
+    """UPDATE many rows, one parameter set each (executemany): much faster than
+    ``bulk_update``'s CASE expressions on both SQLite and PostgreSQL. No signals."""
+    if not objs:
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    qn = conn.ops.quote_name
+    fields = [meta.get_field(name) for name in attnames]
+    converters = _row_converters(fields, conn, False)
+    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
+    params = [_row(o, fields, converters, conn, False) + [o.pk] for o in objs]
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 # --- outbox ----------------------------------------------------------------------------------
 
 
@@ -683,9 +784,9 @@ def _enqueue(
         _outbox_lock()
         if not fresh:
             _supersede(entries)
-        OutboxEntry.objects.bulk_create(entries, batch_size=1000)
+        fast_insert(OutboxEntry, entries)
         releases = [r for r, _o in pairs if r.pk]
-        Release.objects.bulk_update(releases, ["sent_version"], batch_size=1000)
+        fast_update(Release, releases, ["sent_version"])
     return len(entries)
 
 
@@ -854,7 +955,7 @@ def apply_envelopes(
                 continue
             todo.setdefault(e.kind, []).append((seq, e, held))
         root = root_unit()
-        new_holdings: list[Holding] = []
+        new_holdings: list[dict[str, Any]] = []
         changed_holdings: list[Holding] = []
         now = timezone.now()
         for kind in _kind_order(list(todo)):
@@ -862,18 +963,21 @@ def apply_envelopes(
             assert spec is not None
             done = _apply_kind(spec, todo[kind], peer, root, refuse)
             for seq, e, held in done:
-                h = held or Holding(peer=peer, origin=e.origin, kind=e.kind, record_uuid=e.uuid)
-                h.version, h.issued_at, h.op = e.version, e.issued_at, e.op
-                h.tlp, h.handling = e.markings.tlp, e.markings.handling
-                h.source_seq, h.applied_at = seq or 0, now
-                (changed_holdings if held else new_holdings).append(h)
+                state = {"version": e.version, "issued_at": e.issued_at, "op": e.op,
+                         "tlp": e.markings.tlp, "handling": e.markings.handling,
+                         "source_seq": seq or 0, "applied_at": now}  # fmt: skip
+                if held is None:
+                    new_holdings.append({"peer_id": peer.pk, "origin": e.origin, "kind": e.kind,
+                                         "record_uuid": e.uuid, **state})  # fmt: skip
+                else:
+                    for k, v in state.items():
+                        setattr(held, k, v)
+                    changed_holdings.append(held)
                 result.applied += 1
-        Holding.objects.bulk_create(new_holdings, batch_size=1000)
+        fast_insert_rows(Holding, new_holdings)
         if changed_holdings:
-            Holding.objects.bulk_update(
-                changed_holdings, ["version", "issued_at", "op", "tlp", "handling",
-                                   "source_seq", "applied_at"], batch_size=500,
-            )  # fmt: skip
+            fast_update(Holding, changed_holdings, ["version", "issued_at", "op", "tlp",
+                                                    "handling", "source_seq", "applied_at"])  # fmt: skip
         Rejection.objects.bulk_create(rejections, batch_size=1000)
         updates: dict[str, Any] = {"received_count": locked.received_count + result.applied,
                                    "last_contact": now}  # fmt: skip
@@ -951,7 +1055,7 @@ def _apply_kind(
             handling_note=e.markings.handling_note[:300],
         )  # fmt: skip
         if obj is None:
-            obj = model(uuid=e.uuid, owner_unit=root, **common, **fields)
+            obj = {"uuid": e.uuid, "owner_unit_id": root.pk, **common, **fields}
             creates.append(obj)
         else:
             for k, v in {**common, **fields}.items():
@@ -965,9 +1069,9 @@ def _apply_kind(
     )
     try:
         with transaction.atomic():
-            manager.bulk_create(creates, batch_size=500)
+            fast_insert_rows(model, creates)
             if updates:
-                manager.bulk_update(updates, update_fields, batch_size=200)
+                fast_update(model, updates, update_fields)
         applied = ready
     except IntegrityError:
         # Find the culprit(s): one savepoint per record.
@@ -975,9 +1079,8 @@ def _apply_kind(
         for seq, e, held, obj, many in ready:
             try:
                 with transaction.atomic():
-                    if obj in creates:
-                        obj.pk = None
-                        obj.save(force_insert=True)
+                    if isinstance(obj, dict):
+                        model(**obj).save(force_insert=True)
                     else:
                         obj.save(update_fields=update_fields)
                 applied.append((seq, e, held, obj, many))
@@ -1087,13 +1190,7 @@ class RequestRefused(Exception):
         self.reason, self.status = reason, status
 
 
-def _request_text(
-    method: str, path: str, to: str, sender: str, ts: str, nonce: str, body: bytes
-) -> bytes:
-    digest = hashlib.sha256(body).hexdigest()
-    return "\n".join(
-        ["LIAISON-REQUEST-1", method.upper(), path, to, sender, ts, nonce, digest]
-    ).encode("utf-8")
+_request_text = env.request_signing_text
 
 
 def sign_request(method: str, path: str, body: bytes, to_node: str) -> dict[str, str]:

@@ -162,7 +162,8 @@ class Worker:
         self.stopping = False
         self.last_cycle: dict[int, float] = {}
 
-    def stop(self, *_args: Any) -> None:
+    def stop(self, signum: int = 0, *_args: Any) -> None:
+        log.info("sync worker: signal %s received (parent %s); stopping", signum, os.getppid())
         self.stopping = True
 
     def due(self, peer: Peer, now_mono: float) -> bool:

@@ -21,7 +21,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from liaison.exchange import envelope as env
-from liaison.exchange.services import _request_text
 from tests.processes import free_port
 
 SYNC_ENV = {
@@ -188,7 +187,7 @@ def signed_headers(key: Ed25519PrivateKey, sender: str, to: str, method: str, pa
                    body: bytes = b"", ts: int | None = None, nonce: str | None = None) -> dict[str, str]:  # fmt: skip
     ts_text = str(int(time.time()) if ts is None else ts)
     nonce = nonce or secrets.token_urlsafe(18)
-    text = _request_text(method, path, to, sender, ts_text, nonce, body)
+    text = env.request_signing_text(method, path, to, sender, ts_text, nonce, body)
     return {
         "X-Liaison-From": sender, "X-Liaison-To": to, "X-Liaison-Time": ts_text,
         "X-Liaison-Nonce": nonce, "X-Liaison-Key": env.key_id(key.public_key()),

@@ -1,0 +1,223 @@
+"""Federation throughput: 100,000 released records from one node to the other over loopback
+HTTP, end to end (target >= 2,000 records/s on a 2-core machine).
+
+Two nodes (VN, LA) are made with `liaison init` in a temporary folder (SQLite), VN gets
+100,000 drug cases (written directly, not timed), both run `liaison serve` (web + sync
+worker) and are peered with their real fingerprints. The clock starts when
+
+    liaison release cases --to LA --tlp AMBER --handling H0 --basis … --as admin
+
+starts on VN — serialising and signing every envelope — and stops when LA has verified and
+applied the last of them (LA's database holds all 100,000 copies). In between: VN's worker
+pings LA, LA pulls VN's feed over HTTP (1,000 envelopes a page), checks each signature and
+the schema, applies each page in one transaction and sends signed receipts.
+
+``peak_rss_mb`` is the largest peak resident memory (VmHWM) of any process involved: the
+release command, either node's web server or sync worker.
+
+    python benchmarks/federation_throughput.py [--records N]
+
+Prints JSON and writes ``benchmarks/results/federation_throughput.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULT = ROOT / "benchmarks" / "results" / "federation_throughput.json"
+
+MAKE_CASES = """
+import django, datetime as dt, uuid, random
+django.setup()
+from django.db import transaction
+from django.utils import timezone
+from liaison.core.models import Province, Unit
+from liaison.core.node import this_node
+from liaison.crime.models import DrugCase
+n = int({n})
+node = this_node()
+root = Unit.objects.filter(parent__isnull=True).first()
+provinces = list(Province.objects.filter(country__code="VN", valid_to__isnull=True, is_border=True))
+rng = random.Random(7)
+now = timezone.now()
+for start in range(0, n, 5000):
+    batch = []
+    for i in range(start, min(n, start + 5000)):
+        batch.append(DrugCase(
+            uuid=uuid.UUID(int=rng.getrandbits(128), version=4), origin=node.id,
+            origin_country=node.country, version=1, created_at=now, updated_at=now,
+            owner_unit=root, tlp="AMBER", handling="H0", case_ref=f"BENCH-{{i:07d}}",
+            detected_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 600),
+            province=provinces[i % len(provinces)],
+            summary="Bắt quả tang đối tượng vận chuyển 2.000 viên ma túy tổng hợp qua biên giới",
+            district="Kỳ Sơn", commune="Nậm Cắn", status="investigating",
+            route="Xiangkhouang → Nậm Cắn → Vinh", transport_mode="motorbike",
+        ))
+    with transaction.atomic():
+        DrugCase.objects.bulk_create(batch)
+print(DrugCase.objects.count())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Node:
+    def __init__(self, home: Path, country: str) -> None:
+        self.home, self.country, self.port = home, country, free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "LIAISON_DATABASE_URL"}
+        env.update(LIAISON_HOME=str(self.home), LIAISON_FAST_HASHER="1", DJANGO_SETTINGS_MODULE="liaison.settings",
+                   LIAISON_SYNC_INTERVAL="2", CI="1")  # fmt: skip
+        return env
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "liaison.cli", *args], env=self.env(),
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        if result.returncode:
+            raise SystemExit(f"liaison {' '.join(args)} failed: {result.stderr}")
+        return result.stdout
+
+    def start(self) -> None:
+        log = (self.home / "serve.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "liaison.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", "1"],
+            env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise SystemExit(f"{self.country} did not start")
+
+    def pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        out = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if os.getpgid(int(entry.name)) == self.process.pid:
+                        out.append(int(entry.name))
+                except OSError:
+                    continue
+        return out
+
+    def stop(self) -> None:
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def peak_rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def count(home: Path, origin: str) -> int:
+    conn = sqlite3.connect(home / "liaison.sqlite3", timeout=30)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM crime_drugcase WHERE origin = ?", (origin,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="liaison-bench-fed-"))
+    vn, la = Node(base / "vn", "VN"), Node(base / "la", "LA")
+    try:
+        for node in (vn, la):
+            node.cli("init", "--country", node.country, "--name", f"Bench {node.country}", "--url", node.url)
+        ids = {}
+        for node in (vn, la):
+            words = node.cli("key", "show").split()
+            ids[node.country] = (words[0], " ".join(words[2:]))
+        made = subprocess.run([sys.executable, "-c", MAKE_CASES.format(n=args.records)], env=vn.env(),
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        if made.returncode:
+            raise SystemExit(f"making {args.records} cases failed: {made.stderr[-2000:]}")
+        vn.start()
+        la.start()
+        vn.cli("peer", "add", "LA", la.url, "--fingerprint", ids["LA"][1])
+        la.cli("peer", "add", "VN", vn.url, "--fingerprint", ids["VN"][1])
+        started = time.perf_counter()
+        release = subprocess.Popen(
+            [sys.executable, "-m", "liaison.cli", "release", "cases", "--to", "LA", "--tlp", "AMBER",
+             "--handling", "H0", "--basis", "MoU of 9 Aug 2021", "--as", "admin"],
+            env=vn.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        peak = 0
+        deadline = time.monotonic() + 1800
+        while count(la.home, ids["VN"][0]) < args.records:
+            if time.monotonic() > deadline:
+                raise SystemExit("LA did not receive every record within 30 minutes")
+            for pid in vn.pids() + la.pids():
+                peak = max(peak, peak_rss_kb(pid))
+            if release.poll() is not None and release.returncode:
+                raise SystemExit(f"release failed: {release.stderr.read() if release.stderr else ''}")
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        release.wait()
+        for pid in vn.pids() + la.pids():
+            peak = max(peak, peak_rss_kb(pid))
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        result = {
+            "records": args.records,
+            "seconds": round(seconds, 2),
+            "records_per_s": round(args.records / seconds, 1),
+            "peak_rss_mb": round(peak / 1024, 1),
+            "target_records_per_s": 2000,
+            "cpus": os.cpu_count(),
+            "database": "sqlite",
+            "page_size": 1000,
+        }
+        print(json.dumps(result))
+        RESULT.parent.mkdir(parents=True, exist_ok=True)
+        RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    finally:
+        vn.stop()
+        la.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
