@@ -148,3 +148,15 @@ def test_node_admin_adds_a_border_post_channel(units, make_user) -> None:  # typ
     with pytest.raises(PermissionDenied):
         services.create_channel(officer, local_unit=units.nam_can, partner_unit_code="X",
                                 partner_unit_name="X", level="commune")  # fmt: skip
+
+
+def test_hotline_report_command(units, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from liaison.core.commands import BadInput
+
+    call_command("hotline_report", "--from", "2026-01-01", "--to", "2026-12-31")
+    report = json.loads(capsys.readouterr().out)
+    assert report["sent"] == 0 and report["from"] == "2026-01-01"
+    with pytest.raises(BadInput):
+        call_command("hotline_report", "--from", "2026-13-01")
