@@ -27,7 +27,6 @@ from liaison.cooperation.models import (
     Agreement,
     AssistanceRequest,
     CapacityProject,
-    Channel,
     JointCase,
     JointCaseEntry,
     Meeting,
@@ -74,12 +73,18 @@ def _files(request: HttpRequest, name: str) -> list[tuple[str, bytes]]:
 
 # =========================================================================== hotline
 
+_defaults_checked = False
+
 
 @login_required
 def hotline(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not Channel.objects.exists():
+    global _defaults_checked
+    if not _defaults_checked:
+        # The gazetteer's default channels, once per process (received messages may have
+        # created channels before anyone opened this page, so "no channel yet" is no test).
         services.ensure_default_channels()
+        _defaults_checked = True
     rows = services.inbox(user)
     recent = (
         services.visible(Message, user)
