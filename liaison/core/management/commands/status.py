@@ -34,7 +34,8 @@ class Command(BaseCommand):
                 f"  {p['name']:<10} {p['url']:<30} last contact {p['last_contact'] or 'never'}"
                 f"  backlog {p['backlog']}  last error {p['last_error'] or '-'}"
             )
-        self.stdout.write("records:" if status["records"] else "records: none")
-        for kind, by_origin in sorted(status["records"].items()):
+        held = {kind: by for kind, by in status["records"].items() if by}
+        self.stdout.write("records:" if held else "records: none")
+        for kind, by_origin in sorted(held.items()):
             counts = ", ".join(f"{c}: {n}" for c, n in sorted(by_origin.items()))
             self.stdout.write(f"  {kind:<22} {counts}")
