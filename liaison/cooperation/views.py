@@ -335,6 +335,17 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                     _("Notice withdrawn; the partner's copy is updated.")):  # fmt: skip
             return redirect("cooperation:wanted", uuid=notice.uuid)
     notice.refresh_from_db()
+    matches: list[Any] = []
+    try:
+        from liaison.screening.services import alerts_for
+    except ImportError:  # pragma: no cover - screening is installed with the project
+        pass
+    else:
+        matches = list(
+            alerts_for(user).filter(Q(subject_uuid=notice.uuid) | Q(candidate_uuid=notice.uuid))[
+                :20
+            ]
+        )
     return render(
         request,
         "cooperation/wanted_detail.html",
@@ -347,6 +358,7 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             if notice.withdrawn_at
             else services.federation.delivery(notice),
             "can_withdraw": notice.is_local and not notice.withdrawn_at,
+            "matches": matches,
             "open": notice.status not in (WantedStatus.HANDED_OVER, WantedStatus.EXTRADITED, WantedStatus.WITHDRAWN),
         },
     )  # fmt: skip

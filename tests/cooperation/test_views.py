@@ -94,3 +94,22 @@ def test_dashboard_panels(login, supervisor, receive) -> None:  # type: ignore[n
     assert panels["Overdue assistance requests"]["rows"][0][1] == 1
     r = login(supervisor).get("/")
     assert "LA-RQ-9" in r.content.decode()
+
+
+def test_notice_page_shows_screening_matches(login, supervisor, receive) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from liaison.screening.models import MatchAlert
+
+    theirs = receive("wanted-notices", {
+        "reference": "LA-WN-5", "notice_type": "red", "full_name": "ສົມພອນ", "latin_name": "Somphone",
+        "offences": "x", "warrant_reference": "w", "issuing_unit_name": "u", "issued_at": timezone.now().isoformat(),
+    })  # fmt: skip
+    MatchAlert.objects.create(
+        subject_kind="wanted-notices", subject_uuid=theirs.uuid, subject_local=False,
+        subject_snapshot={"full_name": "ສົມພອນ"}, candidate_kind="persons", candidate_uuid=uuid.uuid4(),
+        candidate_local=True, candidate_unit=supervisor.unit, candidate_snapshot={"full_name": "Somphone K."},
+        score=0.91, threshold=0.8, explanation="surname equal after romanisation", created_at=timezone.now(),
+    )  # fmt: skip
+    page = login(supervisor).get(f"/wanted/{theirs.uuid}/").content.decode()
+    assert 'id="matches"' in page and "Somphone K." in page and "0.91" in page
