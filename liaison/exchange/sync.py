@@ -9,6 +9,7 @@ import os
 import random
 import signal
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,24 +82,30 @@ def refresh_keys(peer: Peer) -> bool:
 
 
 def pull(peer: Peer, client: PeerClient, result: CycleResult, page_size: int = PAGE_SIZE) -> None:
+    """Pull pages until the feed is drained. The next page is fetched while the current one
+    is verified and applied (the cursor for it is known before applying)."""
     refreshed = False
-    while True:
-        page = client.feed(peer.pull_cursor, page_size)
-        items = [(item["seq"], item["jws"]) for item in page["items"]]
-        if not items:
-            break
-        if not refreshed and _kids_in(items) - set(services.peer_keys(peer)):
-            refresh_keys(peer)
-            refreshed = True
-        applied = services.apply_envelopes(peer, items, cursor=items[-1][0])
-        result.pages += 1
-        result.applied += applied.applied
-        result.ignored += applied.ignored
-        result.rejected += len(applied.rejected)
-        for reason, _detail in applied.rejected:
-            result.reasons[reason] = result.reasons.get(reason, 0) + 1
-        if not page["more"]:
-            break
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-prefetch") as pool:
+        pending: Future[dict[str, Any]] = pool.submit(client.feed, peer.pull_cursor, page_size)
+        while True:
+            page = pending.result()
+            items = [(item["seq"], item["jws"]) for item in page["items"]]
+            if not items:
+                break
+            if page["more"]:
+                pending = pool.submit(client.feed, items[-1][0], page_size)
+            if not refreshed and _kids_in(items) - set(services.peer_keys(peer)):
+                refresh_keys(peer)
+                refreshed = True
+            applied = services.apply_envelopes(peer, items, cursor=items[-1][0])
+            result.pages += 1
+            result.applied += applied.applied
+            result.ignored += applied.ignored
+            result.rejected += len(applied.rejected)
+            for reason, _detail in applied.rejected:
+                result.reasons[reason] = result.reasons.get(reason, 0) + 1
+            if not page["more"]:
+                break
 
 
 def send_receipts(peer: Peer, client: PeerClient) -> None:

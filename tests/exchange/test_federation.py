@@ -41,7 +41,8 @@ def pair(request, tmp_path_factory) -> Iterator[tuple[Node, Node]]:  # type: ign
     la_db = fresh_pg_database(PG_URL, db_name) if request.param == "la-postgresql" else None
     vn = Node(base / "vn", "VN").init()
     la = Node(base / "la", "LA", la_db).init()
-    vn.cli("seed", "--cases", str(VN_CASES), "--seed", "3", timeout=600)
+    vn.cli("seed", "--cases", "30", "--seed", "3")  # realistic cases, persons, seizures
+    vn.make_cases(VN_CASES)
     vn.start()
     la.start()
     try:
@@ -60,8 +61,19 @@ def vn_cases_at(la: Node, vn: Node) -> tuple[int, int]:
 
 
 def backlog(node: Node, peer: str) -> int:
-    return next(p["backlog"] for p in node.py("print(json.dumps(services.peer_status()))")
-                if p["name"] == peer)  # fmt: skip
+    return int(node.scalar(
+        "SELECT COUNT(*) FROM exchange_outboxentry o JOIN exchange_peer p ON o.peer_id = p.id "
+        "WHERE p.name = ? AND o.id > p.acked_through", (peer,),
+    ))  # fmt: skip
+
+
+def peer_row(node: Node, peer: str) -> tuple[str, int]:
+    """(last_error, failures) of ``peer`` as ``node`` sees it."""
+    return node.sql("SELECT last_error, failures FROM exchange_peer WHERE name = ?", (peer,))[0]  # type: ignore[return-value]
+
+
+def db_uuid(node: Node, value: str) -> str:
+    return value if node.database_url else value.replace("-", "")
 
 
 def test_peering_checks_fingerprints(pair) -> None:  # type: ignore[no-untyped-def]
@@ -99,12 +111,11 @@ def test_release_update_recall(pair) -> None:  # type: ignore[no-untyped-def]
              30, "the new version on LA")  # fmt: skip
     vn.py(f"r = Release.objects.get(record_uuid='{second}'); services.withdraw_release(admin, r)")
     wait_for(lambda: vn_cases_at(la, vn) == (2, 2), 30, "the recalled copy to disappear on LA")
-    status = wait_for(
-        lambda: [d for d in vn.py(f"print(json.dumps(services.delivery_status('{second}')))")
-                 if d["text"].startswith("recalled; confirmed by LA at")],
-        30, "LA's signed receipt of the recall on VN",
-    )  # fmt: skip
-    assert status[0]["op"] == "recall"
+    wait_for(lambda: vn.sql("SELECT acked_at FROM exchange_outboxentry WHERE record_uuid = ? AND op = 'recall'",
+                            (db_uuid(vn, second),)) not in ([], [(None,)]),
+             30, "LA's signed receipt of the recall on VN")  # fmt: skip
+    [status] = vn.py(f"print(json.dumps(services.delivery_status('{second}')))")
+    assert status["op"] == "recall" and status["text"].startswith("recalled; confirmed by LA at")
     held = vn.py(f"print(json.dumps(services.delivery_status('{first}')))")
     assert held[0]["held_version"] == 2
 
@@ -368,7 +379,7 @@ def test_receiver_killed_mid_sync_converges_exactly_once(pair) -> None:  # type:
     expected = vn.scalar(
         "SELECT COUNT(*) FROM crime_drugcase WHERE origin = ? AND tlp != 'RED'", (vn.node_id,)
     )
-    assert expected > 9000
+    assert expected > VN_CASES
     out = vn.cli("release", "cases", "--to", "LA", "--tlp", "GREEN", "--handling", "H0",
                  "--basis", "MoU of 9 Aug 2021", "--as", "admin").stdout  # fmt: skip
     assert f"Released {expected}" in out
@@ -419,17 +430,20 @@ def test_peer_down_then_back(pair) -> None:  # type: ignore[no-untyped-def]
         "[crime.update_case(c, user=admin, summary='cập nhật khi LA ngừng') for c in cases]\n"
         "print(json.dumps([str(c.uuid) for c in cases]))"
     )
-    status = wait_for(lambda: [p for p in vn.py("print(json.dumps(services.peer_status()))")
-                               if p["name"] == "LA" and p["last_error"] and p["backlog"] >= 5],
-                      30, "VN to notice LA is down")  # fmt: skip
-    assert "cannot reach" in status[0]["last_error"]
+    wait_for(
+        lambda: peer_row(vn, "LA")[0] and backlog(vn, "LA") >= 5, 30, "VN to notice LA is down"
+    )
+    [status] = [p for p in vn.py("print(json.dumps(services.peer_status()))") if p["name"] == "LA"]
+    assert (
+        "cannot reach" in status["last_error"]
+        and status["backlog"] >= 5
+        and status["failures"] >= 1
+    )
     la.start()
     wait_for(lambda: la.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE summary = 'cập nhật khi LA ngừng'") == 5,
              60, "LA to catch up")  # fmt: skip
-    final = wait_for(lambda: [p for p in vn.py("print(json.dumps(services.peer_status()))")
-                              if p["name"] == "LA" and not p["last_error"] and p["backlog"] == 0],
-                     60, "VN's status for LA to recover")  # fmt: skip
-    assert final[0]["last_contact"]
+    wait_for(lambda: peer_row(vn, "LA")[0] == "" and backlog(vn, "LA") == 0, 60,
+             "VN's status for LA to recover")  # fmt: skip
     assert len(changed) == 5
 
 
