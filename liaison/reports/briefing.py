@@ -191,7 +191,7 @@ def briefing(
         if kg_by_drug.get(code):
             items.append(
                 s["drug_kg"].format(
-                    q=weight(kg_by_drug[code], lang), drug=drug_names.get(code, code)
+                    q=weight(kg_by_drug[code], lang), drug=_lower(drug_names.get(code, code), lang)
                 )
             )
     detail = ""
