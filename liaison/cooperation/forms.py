@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.cooperation.models import (
     ActionStatus,
@@ -164,7 +165,7 @@ class WithdrawForm(forms.Form):
 
 class RequestForm(forms.Form):
     request_type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
-    to_unit = forms.ChoiceField(label=_("To"), required=False)
+    to_unit = forms.ChoiceField(label=pgettext_lazy("recipient", "To"), required=False)
     requesting_authority = forms.CharField(label=_("Requesting authority"), required=False)
     investigation_subject = forms.CharField(
         label=_("Subject and nature of the investigation"), widget=TEXT, required=False
@@ -295,8 +296,8 @@ class TaskStatusForm(forms.Form):
 class PatrolForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    starts_on = forms.DateField(label=_("From"), widget=DATE)
-    ends_on = forms.DateField(label=_("To"), widget=DATE)
+    starts_on = forms.DateField(label=pgettext_lazy("date range", "From"), widget=DATE)
+    ends_on = forms.DateField(label=pgettext_lazy("date range", "To"), widget=DATE)
     area = forms.CharField(label=_("Area or route"), widget=TEXT, required=False)
     gates = forms.MultipleChoiceField(label=_("Border gates"), required=False)
     plan = forms.CharField(label=_("Plan"), widget=TEXT, required=False)
