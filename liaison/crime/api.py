@@ -14,8 +14,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from liaison.core import audit
-from liaison.core.audit import Actor
 from liaison.core.gazetteer import GazetteerError, resolve_province
 from liaison.core.models import Province, User
 from liaison.crime import services
@@ -221,13 +219,7 @@ class PersonPatch(Schema):
 
 
 def _audit_person_list(request: HttpRequest, persons: list[Person]) -> None:
-    if persons:
-        audit.record(
-            "person.list",
-            actor=Actor.of(_user(request), _source(request)),
-            object_kind="crime.person",
-            uuids=[str(p.uuid) for p in persons],
-        )
+    services.read_persons(persons, user=_user(request), source=_source(request), via="api list")
 
 
 @router.get("/persons", response=list[PersonOut])

@@ -77,6 +77,13 @@ def read_person(person: Person, *, user: User | None, source: str = "", via: str
     return person
 
 
+def read_persons(
+    persons: list[Person], *, user: User | None, source: str = "", via: str = "list"
+) -> None:
+    """Record one "person.read" entry per person shown (a list page, a case page)."""
+    audit.record_many("person.read", persons, actor=actor_for(user, source), via=via)
+
+
 def find_case(case_ref: str, origin: str | None = None) -> DrugCase | None:
     return DrugCase.objects.filter(origin=origin or this_node().id, case_ref=case_ref).first()
 

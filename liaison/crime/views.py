@@ -202,14 +202,10 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     qs = filter_records(k, qs.select_related(*related), request.GET)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     if k.slug == "persons" and page.object_list:
-        from liaison.core import audit
-        from liaison.core.audit import Actor
-
-        audit.record(
-            "person.list",
-            actor=Actor.of(request.user, client_address(request)),
-            object_kind="crime.person",
-            uuids=[str(p.uuid) for p in page.object_list],
+        services.read_persons(
+            list(page.object_list),
+            user=request.user,  # type: ignore[arg-type]
+            source=client_address(request),
         )
     rows = [
         {"obj": obj, "cells": [_cell(obj, attr) for _label, attr in k.columns]}
@@ -257,9 +253,7 @@ def record_detail(request: HttpRequest, kind: str, uuid: str) -> HttpResponse:
         context["rings"] = obj.rings.all()
     if isinstance(obj, DrugCase):
         persons = list(obj.persons.all())
-        services_source = client_address(request)
-        for person in persons:
-            services.read_person(person, user=request.user, source=services_source, via="case")  # type: ignore[arg-type]
+        services.read_persons(persons, user=request.user, source=client_address(request), via="case")  # type: ignore[arg-type]  # fmt: skip
         context["persons"] = persons
         context["seizures"] = obj.seizures.select_related("drug")
     if isinstance(obj, TraffickingRing):
