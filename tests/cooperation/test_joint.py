@@ -90,3 +90,18 @@ def test_agreement_meeting_commitments_and_projects(supervisor) -> None:  # type
     assert project.progress == 100 and project.handed_over_on == timezone.localdate()
     with pytest.raises(ValidationError):
         services.update_project(supervisor, project, progress=150)
+
+
+def test_seed_command(units, make_user, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    from liaison.cooperation.models import Agreement, CapacityProject
+    from liaison.core.models import Role
+
+    make_user(units.ministry, [Role.OFFICER, Role.SUPERVISOR], username="admin")
+    call_command("cooperation_seed", "--joint-cases", "13")
+    assert services.joint_case_count(dt.date(2022, 1, 1), timezone.localdate()) == 13
+    assert Agreement.objects.count() == 2
+    assert CapacityProject.objects.filter(status="handed_over").count() == 1
+    call_command("cooperation_seed")
+    assert "nothing added" in capsys.readouterr().out
