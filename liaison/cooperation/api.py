@@ -574,6 +574,8 @@ class JointCaseOut(RecordOut):
     title: str
     summary: str
     partner_country: str
+    partner_unit_code: str
+    partner_unit_name: str
     opened_on: dt.date
     closed_on: dt.date | None
     opened_by_unit: str
@@ -589,6 +591,8 @@ class JointCaseIn(Schema):
     summary: str = ""
     opened_on: dt.date | None = None
     partner: str = ""
+    partner_unit_code: str = ""
+    partner_unit_name: str = ""
     tlp: str = "AMBER"
     handling: str = "H0"
     share_now: bool = True
@@ -718,6 +722,8 @@ class PatrolOut(RecordOut):
     ends_on: dt.date
     status: str
     partner_country: str
+    partner_unit_code: str
+    partner_unit_name: str
     results: list[ResultOut]
     totals: dict[str, int]
 
@@ -740,6 +746,8 @@ class PatrolIn(Schema):
     gates: list[str] = []
     units: list[dict[str, str]] = []
     partner: str = ""
+    partner_unit_code: str = ""
+    partner_unit_name: str = ""
     tlp: str = "AMBER"
     handling: str = "H0"
     share_now: bool = False

@@ -245,6 +245,7 @@ class ResponseForm(forms.Form):
 
 class JointCaseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
+    partner_unit = forms.ChoiceField(label=_("Partner unit"), required=False)
     summary = forms.CharField(label=_("Shared summary"), widget=TEXT, required=False)
     opened_on = forms.DateField(label=_("Opened"), widget=DATE, required=False)
     share_now = forms.BooleanField(
@@ -296,6 +297,7 @@ class TaskStatusForm(forms.Form):
 class PatrolForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
+    partner_unit = forms.ChoiceField(label=_("Partner unit"), required=False)
     starts_on = forms.DateField(label=pgettext_lazy("date range", "From"), widget=DATE)
     ends_on = forms.DateField(label=pgettext_lazy("date range", "To"), widget=DATE)
     area = forms.CharField(label=_("Area or route"), widget=TEXT, required=False)
@@ -364,6 +366,12 @@ class ActionForm(forms.Form):
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     progress_note = forms.CharField(label=_("Implementation"), required=False)
+
+
+def split_unit(value: str) -> tuple[str, str]:
+    """The (code, name) of a partner unit choice ("CODE|Name")."""
+    code, _sep, name = (value or "").partition("|")
+    return code, name
 
 
 class MeetingForm(forms.Form):

@@ -359,6 +359,9 @@ class JointCase(Record):  # type: ignore[django-manager-missing]
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("shared summary"), blank=True)
     partner_country = models.CharField(_("partner country"), max_length=2)
+    #: The partner unit working the case (its copy is filed under that unit there).
+    partner_unit_code = models.CharField(_("partner unit code"), max_length=40, blank=True)
+    partner_unit_name = models.CharField(_("partner unit"), max_length=200, blank=True)
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     opened_by_unit = models.CharField(_("opened by"), max_length=200, blank=True)
@@ -446,6 +449,8 @@ class Patrol(Record):  # type: ignore[django-manager-missing]
         _("status"), max_length=10, choices=PatrolStatus.choices, default=PatrolStatus.PLANNED
     )
     partner_country = models.CharField(_("partner country"), max_length=2)
+    partner_unit_code = models.CharField(_("partner unit code"), max_length=40, blank=True)
+    partner_unit_name = models.CharField(_("partner unit"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "-id"]

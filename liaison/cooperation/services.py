@@ -1424,6 +1424,8 @@ def open_joint_case(
     summary: str = "",
     opened_on: dt.date | None = None,
     partner: str | None = None,
+    partner_unit_code: str = "",
+    partner_unit_name: str = "",
     unit: Unit | None = None,
     tlp: str = Tlp.AMBER,
     handling: str = "H0",
@@ -1446,6 +1448,8 @@ def open_joint_case(
             title=title.strip(),
             summary=summary.strip(),
             partner_country=country,
+            partner_unit_code=partner_unit_code.strip(),
+            partner_unit_name=partner_unit_name.strip(),
             opened_on=opened_on or timezone.localdate(),
             opened_by_unit=owner.name,
             tlp=tlp,
@@ -1605,6 +1609,8 @@ def plan_patrol(
     gates: Iterable[str] = (),
     units: Any = (),
     partner: str | None = None,
+    partner_unit_code: str = "",
+    partner_unit_name: str = "",
     unit: Unit | None = None,
     tlp: str = Tlp.AMBER,
     handling: str = "H0",
@@ -1639,6 +1645,8 @@ def plan_patrol(
             starts_on=starts_on,
             ends_on=ends_on,
             partner_country=country,
+            partner_unit_code=partner_unit_code.strip(),
+            partner_unit_name=partner_unit_name.strip(),
             tlp=tlp,
             handling=handling,
         )
@@ -2006,6 +2014,12 @@ def _request_unit(obj: Record) -> Unit:
     return _unit_by_code(obj.to_unit_code) or federation.root_unit()
 
 
+def _partner_unit_of(obj: Record) -> Unit:
+    """A joint case or patrol is filed under the unit it names as the partner's (this node's
+    unit, seen from the side that opened it), else at the ministry."""
+    return _unit_by_code(getattr(obj, "partner_unit_code", "")) or federation.root_unit()
+
+
 def _action_unit(obj: Record) -> Unit:
     assert isinstance(obj, ActionItem)
     parent = obj.agreement or obj.meeting
@@ -2040,9 +2054,9 @@ RECEIVING: dict[str, tuple[type[Record], Callable[[Record], Unit], Any, tuple[st
     "wanted-notice-events": (WantedEvent, _parent_unit("notice"), _after_event, ()),
     "requests": (AssistanceRequest, _request_unit, _after_request, ("status",)),
     "request-responses": (RequestResponse, _parent_unit("request"), _after_response, ()),
-    "joint-cases": (JointCase, _root, None, ()),
+    "joint-cases": (JointCase, _partner_unit_of, None, ()),
     "joint-case-entries": (JointCaseEntry, _parent_unit("joint_case"), None, ()),
-    "patrols": (Patrol, _root, None, ()),
+    "patrols": (Patrol, _partner_unit_of, None, ()),
     "patrol-results": (PatrolResult, _parent_unit("patrol"), None, ()),
     "agreements": (Agreement, _root, None, ()),
     "meetings": (Meeting, _root, None, ()),

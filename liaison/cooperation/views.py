@@ -493,11 +493,13 @@ def joint_list(request: HttpRequest) -> HttpResponse:
 def joint_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = f.JointCaseForm(request.POST or None)
+    form.fields["partner_unit"].choices = _partner_units(user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         case = _attempt(request, form, lambda: services.open_joint_case(
             user, title=d["title"], summary=d["summary"], opened_on=d["opened_on"],
-            share_now=d["share_now"]), _("Joint case opened."))  # fmt: skip
+            share_now=d["share_now"], partner_unit_code=f.split_unit(d["partner_unit"])[0],
+            partner_unit_name=f.split_unit(d["partner_unit"])[1]), _("Joint case opened."))  # fmt: skip
         if case:
             return redirect("cooperation:joint", uuid=case.uuid)
     return render(request, "cooperation/form.html", {"form": form, "title": _("New joint case")})
@@ -552,6 +554,7 @@ def joint_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 def patrol_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = f.PatrolForm(request.POST or None)
+    form.fields["partner_unit"].choices = _partner_units(user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         partner = services.partner_country()
@@ -560,6 +563,8 @@ def patrol_new(request: HttpRequest) -> HttpResponse:
         patrol = _attempt(request, form, lambda: services.plan_patrol(
             user, title=d["title"], kind=d["kind"], starts_on=d["starts_on"], ends_on=d["ends_on"],
             plan=d["plan"], area=d["area"], gates=d["gates"], units=units, share_now=d["share_now"],
+            partner_unit_code=f.split_unit(d["partner_unit"])[0],
+            partner_unit_name=f.split_unit(d["partner_unit"])[1],
         ), _("Patrol planned."))  # fmt: skip
         if patrol:
             return redirect("cooperation:patrol", uuid=patrol.uuid)

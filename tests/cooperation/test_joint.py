@@ -105,3 +105,14 @@ def test_seed_command(units, make_user, capsys) -> None:  # type: ignore[no-unty
     assert CapacityProject.objects.filter(status="handed_over").count() == 1
     call_command("cooperation_seed")
     assert "nothing added" in capsys.readouterr().out
+
+
+def test_received_joint_case_is_filed_at_the_named_unit(supervisor, receive) -> None:  # type: ignore[no-untyped-def]
+    case = receive("joint-cases", {"reference": "LA-JC-2", "title": "ຄະດີຮ່ວມ", "partner_country": "VN",
+                                   "partner_unit_code": "VN-PA-40", "opened_on": "2026-02-01"})  # fmt: skip
+    assert case.owner_unit == supervisor.unit
+    assert services.visible(JointCase, supervisor).filter(pk=case.pk).exists()
+    patrol = receive("patrols", {"reference": "LA-JP-1", "kind": "patrol", "title": "ລາດຕະເວນ",
+                                 "starts_on": "2026-03-01", "ends_on": "2026-03-02", "status": "planned",
+                                 "partner_country": "VN", "partner_unit_code": "nowhere"})  # fmt: skip
+    assert patrol.owner_unit.parent_id is None  # unknown unit: the ministry

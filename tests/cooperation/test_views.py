@@ -113,3 +113,18 @@ def test_notice_page_shows_screening_matches(login, supervisor, receive) -> None
     )  # fmt: skip
     page = login(supervisor).get(f"/wanted/{theirs.uuid}/").content.decode()
     assert 'id="matches"' in page and "Somphone K." in page and "0.91" in page
+
+
+def test_joint_case_form_names_the_partner_unit(login, supervisor) -> None:  # type: ignore[no-untyped-def]
+    from liaison.cooperation.models import JointCase
+
+    services.ensure_default_channels()
+    client = login(supervisor)
+    name = Channel.objects.get(
+        local_unit=supervisor.unit, partner_unit_code="LA-PP-LA-HO"
+    ).partner_unit_name
+    r = client.post("/joint/cases/new/", {"title": "Chuyên án 09", "partner_unit": f"LA-PP-LA-HO|{name}",
+                                          "share_now": "on"})  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[:3000]
+    case = JointCase.objects.get()
+    assert case.partner_unit_code == "LA-PP-LA-HO" and "ຫົວພັນ" in case.partner_unit_name
