@@ -461,6 +461,30 @@ def _open_release(
     return release
 
 
+def auto_release(
+    obj: Record, peers: Iterable[Peer], *, basis: str, user: User | None = None
+) -> int:
+    """Release a record that is exchange by nature (a hotline message to the partner, a
+    response to the partner's request …) without a supervisor step; the calling service
+    decides that. Uses the record's own TLP and handling code. TLP:RED records and received
+    copies are never released. Returns the number of envelopes queued."""
+    peers = [p for p in peers if p.is_active]
+    if not peers or obj.tlp == Tlp.RED or not obj.is_local:
+        return 0
+    with transaction.atomic():
+        spec = _kind_of(obj)
+        releases = [
+            _open_release(
+                spec, obj.uuid, peer, obj.tlp, obj.handling, obj.handling_note, basis, user
+            )  # fmt: skip
+            for peer in peers
+        ]
+        queued = _enqueue([(r, obj) for r in releases], "upsert")
+        audit.record("release.auto", obj, actor=Actor.of(user) if user else Actor.system("exchange"),
+                     peers=[p.name for p in peers], basis=basis)  # fmt: skip
+        return queued
+
+
 def bulk_release(
     user: User,
     spec: Kind,

@@ -375,3 +375,11 @@ def test_peer_status_shape(la_peer) -> None:  # type: ignore[no-untyped-def]
     [row] = services.peer_status()
     assert {"name", "url", "last_contact", "backlog", "last_error"} <= set(row)
     json.dumps(row)
+
+
+def test_auto_release_for_cooperation_records(la_peer, make_case) -> None:  # type: ignore[no-untyped-def]
+    case = make_case(tlp="GREEN")
+    assert services.auto_release(case, [la_peer], basis="hotline") == 1
+    [e] = feed_envelopes(la_peer)
+    assert e.markings.tlp == "GREEN"
+    assert services.auto_release(make_case(tlp=Tlp.RED), [la_peer], basis="hotline") == 0
