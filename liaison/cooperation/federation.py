@@ -72,6 +72,9 @@ def share(
     auto = getattr(ex, "auto_release", None)
     if auto is not None:
         return int(auto(obj, peers, basis=basis, user=user) or 0)
+    from liaison.core import audit
+    from liaison.core.audit import Actor
+
     with transaction.atomic():
         spec = ex._kind_of(obj)
         releases = [
@@ -80,6 +83,11 @@ def share(
             )
             for peer in peers
         ]
+        for peer in peers:
+            audit.record(
+                "release", obj, actor=Actor.of(user) if user else Actor.system("cooperation"),
+                peer=peer.name, tlp=obj.tlp, handling=obj.handling, basis=basis, automatic=True,
+            )  # fmt: skip
         return int(ex._enqueue([(r, obj) for r in releases], "upsert"))
 
 

@@ -160,3 +160,14 @@ def test_hotline_report_command(units, capsys) -> None:  # type: ignore[no-untyp
     assert report["sent"] == 0 and report["from"] == "2026-01-01"
     with pytest.raises(BadInput):
         call_command("hotline_report", "--from", "2026-13-01")
+
+
+def test_automatic_release_is_audited(units, channels, officer, peer) -> None:  # type: ignore[no-untyped-def]
+    from liaison.exchange.models import Release
+
+    channel = channels.get(local_unit=units.nghe_an, partner_unit_code="LA-PP-LA-HO")
+    msg = services.send_message(officer, channel, subject="s", body="b")
+    release = Release.objects.get(record_uuid=msg.uuid)
+    assert release.state == "active" and "hotline" in release.basis
+    entry = AuditEntry.objects.get(action__in=["release", "release.auto"], object_id=str(msg.uuid))
+    assert "LA" in (entry.detail.get("peers") or [entry.detail.get("peer")])
