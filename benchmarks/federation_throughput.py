@@ -13,7 +13,9 @@ pings LA, LA pulls VN's feed over HTTP (1,000 envelopes a page), checks each sig
 the schema, applies each page in one transaction and sends signed receipts.
 
 ``peak_rss_mb`` is the largest peak resident memory (VmHWM) of any process involved: the
-release command, either node's web server or sync worker.
+release command, either node's web server or sync worker. ``cpu_seconds`` is the CPU time
+each of them used during the run, and the load average before and after is printed, so a
+run on a busy machine can be told from a run on an idle one.
 
     python benchmarks/federation_throughput.py [--records N]
 
@@ -140,6 +142,26 @@ class Node:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def role_of(pid: int) -> str:
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    return "sync" if b"sync" in args else "web"
+
+
 def peak_rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -153,7 +175,11 @@ def peak_rss_kb(pid: int) -> int:
 def count(home: Path, origin: str) -> int:
     conn = sqlite3.connect(home / "liaison.sqlite3", timeout=30)
     try:
-        return int(conn.execute("SELECT COUNT(*) FROM crime_drugcase WHERE origin = ?", (origin,)).fetchone()[0])
+        return int(
+            conn.execute(
+                "SELECT COUNT(*) FROM crime_drugcase WHERE origin = ?", (origin,)
+            ).fetchone()[0]
+        )
     finally:
         conn.close()
 
@@ -166,7 +192,15 @@ def main() -> None:
     vn, la = Node(base / "vn", "VN"), Node(base / "la", "LA")
     try:
         for node in (vn, la):
-            node.cli("init", "--country", node.country, "--name", f"Bench {node.country}", "--url", node.url)
+            node.cli(
+                "init",
+                "--country",
+                node.country,
+                "--name",
+                f"Bench {node.country}",
+                "--url",
+                node.url,
+            )
         ids = {}
         for node in (vn, la):
             words = node.cli("key", "show").split()
@@ -179,6 +213,10 @@ def main() -> None:
         la.start()
         vn.cli("peer", "add", "LA", la.url, "--fingerprint", ids["LA"][1])
         la.cli("peer", "add", "VN", vn.url, "--fingerprint", ids["VN"][1])
+        baseline = {pid: cpu_seconds(pid) for node in (vn, la) for pid in node.pids()}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children_before = before.ru_utime + before.ru_stime
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         release = subprocess.Popen(
             [sys.executable, "-m", "liaison.cli", "release", "cases", "--to", "LA", "--tlp", "AMBER",
@@ -193,13 +231,21 @@ def main() -> None:
             for pid in vn.pids() + la.pids():
                 peak = max(peak, peak_rss_kb(pid))
             if release.poll() is not None and release.returncode:
-                raise SystemExit(f"release failed: {release.stderr.read() if release.stderr else ''}")
+                raise SystemExit(
+                    f"release failed: {release.stderr.read() if release.stderr else ''}"
+                )
             time.sleep(0.1)
         seconds = time.perf_counter() - started
         release.wait()
-        for pid in vn.pids() + la.pids():
-            peak = max(peak, peak_rss_kb(pid))
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        cpu: dict[str, float] = {}
+        for node in (vn, la):
+            for pid in node.pids():
+                peak = max(peak, peak_rss_kb(pid))
+                key = f"{node.country.lower()}_{role_of(pid)}"
+                cpu[key] = round(cpu.get(key, 0.0) + cpu_seconds(pid) - baseline.get(pid, 0.0), 1)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu["vn_release_command"] = round(usage.ru_utime + usage.ru_stime - children_before, 1)
+        peak = max(peak, usage.ru_maxrss)
         result = {
             "records": args.records,
             "seconds": round(seconds, 2),
@@ -209,6 +255,10 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "database": "sqlite",
             "page_size": 1000,
+            "cpu_seconds": cpu,
+            "cpu_seconds_total": round(sum(cpu.values()), 1),
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
         }
         print(json.dumps(result))
         RESULT.parent.mkdir(parents=True, exist_ok=True)

@@ -713,13 +713,19 @@ def fast_insert_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
     sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     params = []
     missing = object()
+    uuid_hex = conn.vendor == "sqlite"
     for row in rows:
         values = []
         for f, is_plain, is_auto in zip(fields, plain, auto, strict=True):
             value = row.get(f.attname, missing)
             if value is missing:
                 value = now if is_auto else f.get_default()
-            values.append(value if is_plain else f.get_db_prep_save(value, conn))
+            if is_plain:
+                values.append(value)
+            elif uuid_hex and f.get_internal_type() == "UUIDField" and type(value) is str:
+                values.append(value.replace("-", ""))  # validated canonical form → SQLite char(32)
+            else:
+                values.append(f.get_db_prep_save(value, conn))
         params.append(values)
     with conn.cursor() as cursor:
         for i in range(0, len(params), 1000):
