@@ -64,3 +64,31 @@ def test_record_outside_unit_is_not_found(client, units, make_user, la_peer, mak
     case = make_case(unit=units.ha_tinh)
     client.force_login(make_user(units.nghe_an, ["supervisor"]))
     assert client.get(reverse("exchange:release_new", args=["cases", case.uuid])).status_code == 404
+
+
+def test_api_release_and_status(client, staff, la_peer, make_case) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from liaison.core import services as core
+
+    case = make_case()
+    token = core.create_token(staff.supervisor)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = {"kind": "cases", "record_uuid": str(case.uuid), "peers": ["LA"], "tlp": "GREEN",
+            "handling": "H0", "basis": "MoU of 9 Aug 2021"}  # fmt: skip
+    answer = client.post(
+        "/api/v1/releases", json.dumps(body), content_type="application/json", **headers
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()[0]["state"] == "active"
+    red = dict(body, tlp="RED")
+    answer = client.post(
+        "/api/v1/releases", json.dumps(red), content_type="application/json", **headers
+    )
+    assert answer.status_code == 422
+    status = client.get(f"/api/v1/releases/status/cases/{case.uuid}", **headers).json()
+    assert status[0]["peer"] == "LA" and status[0]["version"] == 1
+    peers = client.get("/api/v1/peers", **headers).json()
+    assert peers[0]["fingerprint"] == la_peer.fingerprint
+    listed = client.get("/api/v1/releases", **headers).json()
+    assert listed["count"] == 1
