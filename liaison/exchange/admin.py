@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from liaison.exchange.models import Peer, Release
 
@@ -42,7 +43,10 @@ class PeerAdmin(ReadOnly):
         from liaison.exchange.services import this_node
 
         me = this_node()
-        extra = {"title": f"Peers — this node {me.id}, fingerprint {me.fingerprint}"}
+        extra = {
+            "title": _("Peers — this node %(id)s, fingerprint %(fp)s")
+            % {"id": me.id, "fp": me.fingerprint}
+        }
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -111,10 +112,10 @@ def list_releases(request: HttpRequest, state: str = "", peer: str = "", kind: s
 def _record(request: HttpRequest, kind: str, uuid: UUID) -> Any:
     spec = get_kind(kind)
     if spec is None:
-        raise ValidationError({"kind": f"unknown kind {kind!r}"})
+        raise ValidationError({"kind": _("Unknown kind %(k)s.") % {"k": kind}})
     obj = spec.model.objects.visible_to(_user(request)).filter(uuid=uuid).first()  # type: ignore[attr-defined]
     if obj is None:
-        raise Http404("no such record")
+        raise Http404(_("No such record."))
     return obj
 
 
@@ -127,7 +128,7 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     missing = set(payload.peers) - {p.name for p in peers}
     if missing or not peers:
         raise ValidationError(
-            {"peers": f"no such active peer: {', '.join(sorted(missing)) or '-'}"}
+            {"peers": _("No such active peer: %(p)s") % {"p": ", ".join(sorted(missing)) or "-"}}
         )
     args = {"tlp": payload.tlp, "handling": payload.handling, "basis": payload.basis,
             "handling_note": payload.handling_note}  # fmt: skip
@@ -139,7 +140,7 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
 def _release(pk: int) -> Release:
     release = Release.objects.select_related("peer").filter(pk=pk).first()
     if release is None:
-        raise Http404("no such release")
+        raise Http404(_("No such release."))
     return release
 
 
@@ -161,5 +162,5 @@ def delivery(request: HttpRequest, kind: str, uuid: UUID) -> list[dict[str, Any]
     """Which partner holds which version of a record; recall confirmations."""
     obj = _record(request, kind, uuid)
     if not obj.is_local:
-        raise PermissionDenied("only the origin tracks delivery of a record")
+        raise PermissionDenied(_("Only the origin of a record tracks its delivery."))
     return services.delivery_status(obj.uuid)
