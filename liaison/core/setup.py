@@ -132,6 +132,10 @@ def create_node(country: str, name: str, url: str) -> NewNode:
         with transaction.atomic():
             load_gazetteer()
             root = _first_units(country)
+            # Hotline channels to the partner's ministry and the provinces ours face.
+            from liaison.cooperation.services import ensure_default_channels
+
+            ensure_default_channels(actor=Actor.system("init"))
             _admin, password = services.create_user(
                 username="admin",
                 unit=root,

@@ -156,9 +156,13 @@ class Command(BaseCommand):
             if result.returncode != 0:
                 self.stderr.write(f"seeding {country} failed: {result.stderr.strip()}")
                 continue
+            if "cooperation_seed" in get_commands():
+                _liaison(home, "cooperation_seed", check=False)
+            for step in ("demo_exchange", "demo_cooperation"):
+                result = _liaison(home, step, check=False)
+                if result.returncode != 0:
+                    self.stderr.write(f"{step} on {country}: {result.stderr.strip()}")
             marker.write_text("done\n")
-            if "demo_exchange" in get_commands():
-                _liaison(home, "demo_exchange", check=False)
 
     def _print_summary(self, host: str) -> None:
         self.stdout.write("")
