@@ -492,8 +492,7 @@ def search_persons(
         audit.record("person.search", actor=actor, object_kind="crime.person", query=q,
                      birth_date=birth_date, nationality=nationality, id_number=id_number,
                      results=len(hits), via=via)  # fmt: skip
-        for hit in hits:
-            crime.read_person(hit.person, user=user, source=source, via=f"{via} search")
+        crime.read_persons([h.person for h in hits], user=user, source=source, via=f"{via} search")
     return hits
 
 
