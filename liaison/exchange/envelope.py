@@ -32,6 +32,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
 
 #: Largest envelope accepted (the whole compact JWS, in bytes).
 MAX_ENVELOPE_BYTES = 256 * 1024
@@ -140,13 +142,39 @@ def utc_stamp(when: dt.datetime | None = None) -> str:
 # --- JWS --------------------------------------------------------------------------------------
 
 
+def _nacl_verify_key(key: Ed25519PublicKey) -> VerifyKey:
+    """The PyNaCl (libsodium) twin of a `cryptography` public key: same raw 32 bytes,
+    verification about twice as fast. Cached per key object."""
+    found = _VERIFY_KEYS.get(id(key))
+    if found is not None and found[0] is key:
+        return found[1]
+    if len(_VERIFY_KEYS) > 256:
+        _VERIFY_KEYS.clear()
+    verify_key = VerifyKey(raw_key(key))
+    _VERIFY_KEYS[id(key)] = (key, verify_key)
+    return verify_key
+
+
+#: id(cryptography key) → (that key, kept alive so the id stays its own; libsodium key).
+_VERIFY_KEYS: dict[int, tuple[Ed25519PublicKey, VerifyKey]] = {}
+
+
 class Signer:
-    """Signs with one private key; the protected header is computed once."""
+    """Signs with one private key; the protected header is computed once. Ed25519
+    signatures are deterministic: signing with libsodium (PyNaCl, faster) gives exactly
+    the bytes `cryptography` would."""
 
     def __init__(self, private_key: Ed25519PrivateKey) -> None:
         self.private_key = private_key
         self.kid = key_id(private_key.public_key())
         self._headers: dict[str, str] = {}
+        self._nacl = SigningKey(
+            private_key.private_bytes(
+                serialization.Encoding.Raw,
+                serialization.PrivateFormat.Raw,
+                serialization.NoEncryption(),
+            )
+        )
 
     def header(self, typ: str) -> str:
         found = self._headers.get(typ)
@@ -157,7 +185,7 @@ class Signer:
 
     def sign_bytes(self, payload: bytes, typ: str) -> str:
         signing_input = self.header(typ) + "." + b64url_encode(payload)
-        signature = self.private_key.sign(signing_input.encode("ascii"))
+        signature = self._nacl.sign(signing_input.encode("ascii")).signature
         return signing_input + "." + b64url_encode(signature)
 
     def sign_json(self, value: Any, typ: str) -> str:
@@ -203,9 +231,13 @@ def verify_jws(
         raise EnvelopeError("unknown_key", f"signed by key {kid[:16]}…, which is not trusted")
     if len(signature) != 64:
         raise EnvelopeError("bad_signature", "signature does not verify (wrong length)")
+    signed = (header_b64 + "." + payload_b64).encode("ascii")
     try:
-        key.verify(signature, (header_b64 + "." + payload_b64).encode("ascii"))
-    except InvalidSignature as exc:
+        if isinstance(key, Ed25519PublicKey):
+            _nacl_verify_key(key).verify(signed, signature)
+        else:  # any object with cryptography's verify(signature, data)
+            key.verify(signature, signed)
+    except (InvalidSignature, BadSignatureError) as exc:
         raise EnvelopeError("bad_signature", "signature does not verify") from exc
     return kid, payload
 
@@ -295,8 +327,9 @@ class Envelope:
 
 
 def sign_envelope(envelope: Envelope, signer: Signer) -> str:
-    validate(envelope.to_dict())  # never sign what a receiver would refuse
-    return signer.sign_json(envelope.to_dict(), TYP_ENVELOPE)
+    data = envelope.to_dict()
+    validate(data)  # never sign what a receiver would refuse
+    return signer.sign_json(data, TYP_ENVELOPE)
 
 
 def _fail(message: str) -> EnvelopeError:
@@ -379,6 +412,21 @@ def validate(data: Any) -> Envelope:
     )
 
 
+def _canonical_or_none(payload: bytes) -> Any:
+    """Fast path: parse with the C decoder and accept the result only when re-encoding it
+    canonically gives back exactly ``payload``. That rules out everything the strict parser
+    refuses (duplicate keys — the re-encoding would have fewer —, NaN/Infinity, non-UTF-8,
+    lone surrogates, whitespace, unsorted keys), so None sends the caller down the strict,
+    explaining path."""
+    try:
+        data = json.loads(payload)
+        if canonical_json(data) == payload:
+            return data
+    except (ValueError, RecursionError, TypeError):
+        pass
+    return None
+
+
 def parse(
     token: str | bytes,
     keys: Mapping[str, Ed25519PublicKey],
@@ -389,10 +437,12 @@ def parse(
     """Verify and decode one envelope. ``keys`` are the signer peer's trusted keys (by key
     id); ``expected_origin`` is that peer's node id: a node only speaks for its own records."""
     _kid, payload = verify_jws(token, keys, TYP_ENVELOPE, max_bytes=max_bytes)
-    data = strict_json(payload)
-    envelope = validate(data)
-    if canonical_json(data) != payload:
+    data = _canonical_or_none(payload)
+    if data is None:  # not canonical: the strict path names what is wrong
+        data = strict_json(payload)
+        envelope = validate(data)
         raise _fail("payload is not in canonical JSON form")
+    envelope = validate(data)
     if expected_origin is not None and envelope.origin != expected_origin:
         raise EnvelopeError(
             "foreign_origin",

@@ -18,8 +18,10 @@ import logging
 import secrets
 import threading
 import time
+import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -658,18 +660,73 @@ def _row_converters(fields: Sequence[Any], conn: Any, add: bool) -> list[Any]:
     return out
 
 
+#: Value types whose database form depends only on the value (and the field): converted
+#: once per batch (a page's rows share their time stamps, dates, codes…).
+_MEMO_TYPES = frozenset({str, dt.datetime, dt.date, dt.time, Decimal})
+
+
+def _prep(field: Any, value: Any, conn: Any, memo: dict[Any, Any]) -> Any:
+    """``field.get_db_prep_save(value)``, remembered per (field, type, value) in ``memo``."""
+    kind = type(value)
+    if kind not in _MEMO_TYPES:
+        return field.get_db_prep_save(value, conn)
+    key = (field, kind, value)
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = field.get_db_prep_save(value, conn)
+    return found
+
+
+_MISSING = object()
+
+
 def _row(
-    obj: Any, fields: Sequence[Any], converters: Sequence[Any], conn: Any, add: bool
+    obj: Any,
+    fields: Sequence[Any],
+    converters: Sequence[Any],
+    conn: Any,
+    add: bool,
+    memo: dict[Any, Any] | None = None,
 ) -> list[Any]:
+    if memo is None:
+        memo = {}
     values = []
     for f, conv in zip(fields, converters, strict=True):
         if conv is None:
             values.append(getattr(obj, f.attname))
         elif add:
-            values.append(conv.get_db_prep_save(conv.pre_save(obj, True), conn))
+            values.append(_prep(conv, conv.pre_save(obj, True), conn, memo))
         else:
-            values.append(conv.get_db_prep_save(getattr(obj, f.attname), conn))
+            values.append(_prep(conv, getattr(obj, f.attname), conn, memo))
     return values
+
+
+def pks_by_uuid(model: Any, field_name: str, uuids: Sequence[str]) -> list[Any]:
+    """Primary keys of the rows whose UUID field is one of ``uuids`` (canonical strings, as
+    validated envelopes carry them): one plain query per 900, without building a queryset
+    lookup of a thousand UUIDs (most of a fresh page's uuids are not held at all)."""
+    if not uuids:
+        return []
+    conn = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    qn = conn.ops.quote_name
+    column = meta.get_field(field_name).column
+    if conn.vendor == "sqlite":
+        params: list[Any] = [u.replace("-", "") for u in uuids]
+    else:
+        params = [uuidlib.UUID(u) for u in uuids]
+    found: list[Any] = []
+    with conn.cursor() as cursor:
+        for i in range(0, len(params), 900):
+            part = params[i : i + 900]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT {qn(meta.pk.column)} FROM {qn(meta.db_table)} "  # noqa: S608
+                f"WHERE {qn(column)} IN ({marks})",
+                part,
+            )
+            found.extend(row[0] for row in cursor.fetchall())
+    return found
 
 
 def fast_insert(model: Any, objs: Sequence[Any]) -> None:
@@ -686,7 +743,8 @@ def fast_insert(model: Any, objs: Sequence[Any]) -> None:
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    params = [_row(o, fields, converters, conn, True) for o in objs]
+    memo: dict[Any, Any] = {}
+    params = [_row(o, fields, converters, conn, True, memo) for o in objs]
     with conn.cursor() as cursor:
         for i in range(0, len(params), 1000):
             cursor.executemany(sql, params[i : i + 1000])
@@ -714,18 +772,30 @@ def fast_insert_rows(model: Any, rows: Sequence[dict[str, Any]]) -> None:
     params = []
     missing = object()
     uuid_hex = conn.vendor == "sqlite"
+    is_uuid = [f.get_internal_type() == "UUIDField" for f in fields]
+    defaults = [
+        missing if (is_auto or not f.has_default() or callable(f.default)) else f.get_default()
+        for f, is_auto in zip(fields, auto, strict=True)
+    ]
+    memo: dict[Any, Any] = {}
+    columns_info = list(zip(fields, plain, auto, is_uuid, defaults, strict=True))
     for row in rows:
         values = []
-        for f, is_plain, is_auto in zip(fields, plain, auto, strict=True):
+        for f, is_plain, is_auto, uuid_field, default in columns_info:
             value = row.get(f.attname, missing)
             if value is missing:
-                value = now if is_auto else f.get_default()
+                if is_auto:
+                    value = now
+                elif default is not missing:
+                    value = default
+                else:
+                    value = f.get_default()
             if is_plain:
                 values.append(value)
-            elif uuid_hex and f.get_internal_type() == "UUIDField" and type(value) is str:
+            elif uuid_hex and uuid_field and type(value) is str:
                 values.append(value.replace("-", ""))  # validated canonical form → SQLite char(32)
             else:
-                values.append(f.get_db_prep_save(value, conn))
+                values.append(_prep(f, value, conn, memo))
         params.append(values)
     with conn.cursor() as cursor:
         for i in range(0, len(params), 1000):
@@ -744,7 +814,8 @@ def fast_update(model: Any, objs: Sequence[Any], attnames: Sequence[str]) -> Non
     converters = _row_converters(fields, conn, False)
     assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
     sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
-    params = [_row(o, fields, converters, conn, False) + [o.pk] for o in objs]
+    memo: dict[Any, Any] = {}
+    params = [_row(o, fields, converters, conn, False, memo) + [o.pk] for o in objs]
     with conn.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -967,9 +1038,12 @@ def apply_envelopes(
                     continue
                 result.ignored += 1
             newest[e.uuid] = (seq, e)
-        holdings = {
-            str(h.record_uuid): h for h in Holding.objects.filter(record_uuid__in=list(newest))
-        }
+        held_pks = pks_by_uuid(Holding, "record_uuid", list(newest))
+        holdings = (
+            {str(h.record_uuid): h for h in Holding.objects.filter(pk__in=held_pks)}
+            if held_pks
+            else {}
+        )
         todo: dict[str, list[tuple[int | None, Envelope, Holding | None]]] = {}
         for uuid, (seq, e) in newest.items():
             held = holdings.get(uuid)
@@ -1045,7 +1119,8 @@ def _apply_kind(
     model = spec.model
     manager = model._default_manager
     uuids = [e.uuid for _s, e, _h in items]
-    existing = {str(o.uuid): o for o in manager.filter(uuid__in=uuids)}
+    existing_pks = pks_by_uuid(model, "uuid", uuids)
+    existing = {str(o.uuid): o for o in manager.filter(pk__in=existing_pks)} if existing_pks else {}
     done: list[tuple[int | None, Envelope, Holding | None]] = []
     upserts = [(s, e, h) for s, e, h in items if e.op == "upsert"]
     recalls = [(s, e, h) for s, e, h in items if e.op == "recall"]

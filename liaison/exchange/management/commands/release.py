@@ -16,6 +16,7 @@ from liaison.exchange.registry import kinds
 
 class Command(BaseCommand):
     help = "Release records of one kind to a peer in bulk (as a supervisor)."
+    requires_system_checks: list[str] = []  # fast start; `liaison serve` runs the checks
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="cases, persons, seizures, wanted-notices, …")
