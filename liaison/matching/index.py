@@ -22,7 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import itemgetter
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .dates import parse_date
@@ -36,9 +38,11 @@ from .scoring import (
     NameComparison,
     PersonRecord,
     PreparedPerson,
-    compare_names,
+    VariantData,
+    compare_names_at_least,
     prepare,
     score_prepared,
+    variant_data,
 )
 
 #: single-word keys shared by more names than this are not used for candidates
@@ -84,6 +88,10 @@ class NameBlocker:
     def __init__(self) -> None:
         self.names: list[NameKeys] = []
         self.texts: list[list[str]] = []
+        # prefilter strings: sorted phonetic words, and the same without spaces
+        self._sorted: list[str] = []
+        self._joined: list[str] = []
+        self._data: list[tuple[VariantData, ...]] = []
         self._ids: dict[str, int] = {}
         # key -> name ids; separate spaces for Vietnamese-looking and other names
         self._strict: dict[str, list[int]] = defaultdict(list)
@@ -102,7 +110,11 @@ class NameBlocker:
         self._ids[name] = nid
         keys = name_keys(name)
         self.names.append(keys)
-        self.texts.append([prefilter_text(v) for v in (keys,)])
+        text = prefilter_text(keys)
+        self.texts.append([text])
+        self._sorted.append(text)
+        self._joined.append(text.replace(" ", ""))
+        self._data.append(variant_data(keys))
         if keys.empty:
             return nid
         strict, fuzzy, rare = blocking_keys(keys)
@@ -139,21 +151,35 @@ class NameBlocker:
         return sorted(found)
 
     def _prefilter(self, keys: NameKeys, cand: list[int]) -> list[int]:
-        """Keep candidates close on sorted words or on the joined string (C speed)."""
+        """Keep candidates close on sorted words or on the joined string (C speed).
+
+        The strings are sorted words already, so token-sort ratio is plain ratio.
+        """
         query = prefilter_text(keys)
-        if not query:
+        if not query or not cand:
             return cand
-        choices = [self.texts[i][0] for i in cand]
-        keep: set[int] = set()
-        for scorer, q, ch in (
-            (fuzz.token_sort_ratio, query, choices),
-            (fuzz.ratio, query.replace(" ", ""), [c.replace(" ", "") for c in choices]),
-        ):
-            for _, _, pos in process.extract(
-                q, ch, scorer=scorer, score_cutoff=PREFILTER_CUTOFF, limit=None
-            ):
-                keep.add(cand[pos])
-        return sorted(keep)
+        if len(cand) > 1:
+            pick = itemgetter(*cand)  # C speed; returns a tuple for two or more items
+            sorted_words, joined = pick(self._sorted), pick(self._joined)
+        else:
+            sorted_words, joined = (self._sorted[cand[0]],), (self._joined[cand[0]],)
+        keep = np.flatnonzero(
+            process.cdist(
+                (query,),
+                sorted_words,
+                scorer=fuzz.ratio,
+                score_cutoff=PREFILTER_CUTOFF,
+                dtype=np.uint8,
+            )[0]
+            | process.cdist(
+                (query.replace(" ", ""),),
+                joined,
+                scorer=fuzz.ratio,
+                score_cutoff=PREFILTER_CUTOFF,
+                dtype=np.uint8,
+            )[0]
+        )
+        return [cand[k] for k in keep.tolist()]
 
     def similar(self, keys: NameKeys, min_score: float) -> list[tuple[int, NameComparison]]:
         """Names whose full comparison with ``keys`` reaches ``min_score``."""
@@ -163,9 +189,11 @@ class NameBlocker:
         if len(cand) > 8:
             cand = self._prefilter(keys, cand)
         out = []
+        names, data = self.names, self._data
+        own = variant_data(keys)
         for nid in cand:
-            cmp = compare_names(keys, self.names[nid])
-            if cmp.score >= min_score:
+            cmp = compare_names_at_least(keys, names[nid], min_score, own, data[nid])
+            if cmp is not None and cmp.score >= min_score:
                 out.append((nid, cmp))
         return out
 

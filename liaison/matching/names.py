@@ -189,6 +189,7 @@ def phonetic(token: str) -> str:
     return t
 
 
+@functools.lru_cache(maxsize=200_000)
 def skeleton(phon: str) -> str:
     """Consonant skeleton of a phonetic key (first letter kept even if a vowel)."""
     if not phon:

@@ -10,7 +10,7 @@ from rapidfuzz.distance import Indel
 
 from .dates import DATE_NOTES, DateRelation, PartialDate, compare_dates, parse_date
 from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
-from .names import NameKeys, NameToken, is_gender_pair, is_given_name_conflict, name_keys
+from .names import NameKeys, is_gender_pair, is_given_name_conflict, name_keys
 from .scripts import Script
 
 #: Default decision threshold for ``liaison screen`` and alerts (tuned on the
@@ -110,14 +110,9 @@ class MatchResult:
         return "; ".join(self.reasons)
 
 
-def _token_sim(a: NameToken, b: NameToken, strict: bool) -> float:
-    if a.fold == b.fold:
-        return 1.0
-    return _phon_sim(a.phon, b.phon, strict)
-
-
 @functools.lru_cache(maxsize=1_000_000)
 def _phon_sim(a: str, b: str, strict: bool) -> float:
+    """Similarity of two words that differ once folded (phonetic keys ``a``, ``b``)."""
     if a == b:
         return 0.6 if strict else 0.97
     if strict:
@@ -127,61 +122,90 @@ def _phon_sim(a: str, b: str, strict: bool) -> float:
     return Indel.normalized_similarity(a, b)
 
 
+# One name variant prepared for comparison: per word ``(fold, phon, len(phon),
+# optional)``, the joined phonetic key without optional words, and the total word
+# weight when no word is optional (else ``None``: it depends on what matched).
+_Word = tuple[str, str, int, bool]
+VariantData = tuple[tuple[_Word, ...], str, float | None]
+
+
+def variant_data(keys: NameKeys) -> tuple[VariantData, ...]:
+    """The variants of a name prepared for :func:`compare_names_at_least` (cache per name)."""
+    out = []
+    for v in keys.variants:
+        words = tuple((t.fold, t.phon, len(t.phon), t.optional) for t in v)
+        joined = "".join([t.phon for t in v if not t.optional])
+        total = None if any(t.optional for t in v) else sum([float(len(t.phon)) for t in v])
+        out.append((words, joined, total))
+    return tuple(out)
+
+
 def _align(
-    ta: Sequence[NameToken], tb: Sequence[NameToken], strict: bool
+    ta: tuple[_Word, ...], tb: tuple[_Word, ...], strict: bool
 ) -> list[tuple[int, int, float]]:
-    """Greedy best one-to-one alignment of tokens (order-independent)."""
+    """Greedy best one-to-one alignment of words (order-independent).
+
+    Word similarity: 1 when equal once folded, else ``_phon_sim``; pairs below
+    ``TOKEN_MIN`` never align. Best pairs first; ties go to words at close
+    positions, then to later positions.
+    """
     cells = []
-    for i, x in enumerate(ta):
-        for j, y in enumerate(tb):
-            s = _token_sim(x, y, strict)
+    phon_sim = _phon_sim
+    for i, (x_fold, x_phon, _, _) in enumerate(ta):
+        for j, (y_fold, y_phon, _, _) in enumerate(tb):
+            s = 1.0 if x_fold == y_fold else phon_sim(x_phon, y_phon, strict)
             if s >= TOKEN_MIN:
-                cells.append((s, -abs(i - j), i, j))
+                cells.append((s, i - j if j > i else j - i, i, j))  # (s, -|i - j|, i, j)
+    if len(cells) <= 1:
+        return [(i, j, s) for s, _, i, j in cells]
     cells.sort(reverse=True)
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_a = used_b = 0  # bit sets of aligned positions
     pairs = []
     for s, _, i, j in cells:
-        if i in used_a or j in used_b:
+        if used_a >> i & 1 or used_b >> j & 1:
             continue
-        used_a.add(i)
-        used_b.add(j)
+        used_a |= 1 << i
+        used_b |= 1 << j
         pairs.append((i, j, s))
     return pairs
 
 
-def _weight(t: NameToken, matched: bool) -> float:
-    w = float(len(t.phon))
-    if t.optional and not matched:
-        return 0.15 * w
-    return w
+def _weight_sum(words: tuple[_Word, ...], matched: set[int]) -> float:
+    """Total word weight; an optional word (patronymic) left unmatched weighs 0.15."""
+    return sum(
+        [
+            0.15 * float(n) if opt and i not in matched else float(n)
+            for i, (_, _, n, opt) in enumerate(words)
+        ]
+    )
 
 
 def _compare_variant(
-    ta: Sequence[NameToken], tb: Sequence[NameToken], strict: bool
+    da: VariantData, db: VariantData, strict: bool
 ) -> tuple[float, list[tuple[int, int, float]], bool]:
+    ta, ja, total_a = da
+    tb, jb, total_b = db
     pairs = _align(ta, tb, strict)
-    ma = {i for i, _, _ in pairs}
-    mb = {j for _, j, _ in pairs}
-    num = sum(s * (len(ta[i].phon) + len(tb[j].phon)) for i, j, s in pairs)
-    den = sum(_weight(t, i in ma) for i, t in enumerate(ta)) + sum(
-        _weight(t, j in mb) for j, t in enumerate(tb)
-    )
+    num = sum([s * (ta[i][2] + tb[j][2]) for i, j, s in pairs])
+    if total_a is None:
+        total_a = _weight_sum(ta, {i for i, _, _ in pairs})
+    if total_b is None:
+        total_b = _weight_sum(tb, {j for _, j, _ in pairs})
+    den = total_a + total_b
     tok_score = num / den if den else 0.0
     joined = False
-    if not strict:
-        # Word boundaries may differ ("Thong Loun" / "Thongloun"): compare joined strings,
-        # in the original order and in the aligned order, ignoring optional tokens.
-        ja = "".join(t.phon for t in ta if not t.optional)
-        jb = "".join(t.phon for t in tb if not t.optional)
-        j_score = Indel.normalized_similarity(ja, jb) if ja and jb else 0.0
+    # Word boundaries may differ ("Thong Loun" / "Thongloun"): compare joined strings,
+    # in the original order and in the aligned order, ignoring optional words. Only
+    # trusted for long enough strings, slightly discounted.
+    if not strict and min(len(ja), len(jb)) >= 8:
+        j_score = Indel.normalized_similarity(ja, jb)
         if len(pairs) == min(len(ta), len(tb)) and pairs:
+            mb = {j for _, j, _ in pairs}
             order = [j for _, j, _ in sorted(pairs)]
             rest = [j for j in range(len(tb)) if j not in mb]
-            jb2 = "".join(tb[j].phon for j in order + rest if not tb[j].optional)
+            jb2 = "".join([tb[j][1] for j in order + rest if not tb[j][3]])
             j_score = max(j_score, Indel.normalized_similarity(ja, jb2))
-        # Only trust the joined comparison for long enough strings, slightly discounted.
-        if min(len(ja), len(jb)) >= 8 and j_score * 0.97 > tok_score:
+        if j_score * 0.97 > tok_score:
             tok_score = j_score * 0.97
             joined = True
     return tok_score, pairs, joined
@@ -189,18 +213,46 @@ def _compare_variant(
 
 def compare_names(a: NameKeys, b: NameKeys) -> NameComparison:
     """Similarity of two names in 0..1, with notes (tone conflicts, word order …)."""
+    cmp = compare_names_at_least(a, b, -1.0)
+    assert cmp is not None
+    return cmp
+
+
+def compare_names_at_least(
+    a: NameKeys,
+    b: NameKeys,
+    min_score: float,
+    data_a: tuple[VariantData, ...] | None = None,
+    data_b: tuple[VariantData, ...] | None = None,
+) -> NameComparison | None:
+    """``compare_names(a, b)``, or ``None`` when its score is certainly below ``min_score``.
+
+    The word alignment bounds the final score from above (penalties only lower
+    it), so the notes are only worked out for pairs that can reach ``min_score``:
+    blocking candidates are mostly rejected, and cheaply. ``data_a`` / ``data_b``
+    may pass ``variant_data`` of the names already made.
+    """
     if a.empty or b.empty:
+        if min_score > 0.0:
+            return None
         return NameComparison(0.0, ("name not comparable",), comparable=False)
     if a.original > b.original:
         a, b = b, a
+        data_a, data_b = data_b, data_a
+    if data_a is None:
+        data_a = variant_data(a)
+    if data_b is None:
+        data_b = variant_data(b)
     strict = a.vietnamese_like and b.vietnamese_like
     best: tuple[float, int, int, list[tuple[int, int, float]], bool] = (-1.0, 0, 0, [], False)
-    for ia, va in enumerate(a.variants):
-        for ib, vb in enumerate(b.variants):
-            s, pairs, joined = _compare_variant(va, vb, strict)
+    for ia, da in enumerate(data_a):
+        for ib, db in enumerate(data_b):
+            s, pairs, joined = _compare_variant(da, db, strict)
             if s > best[0]:
                 best = (s, ia, ib, pairs, joined)
     score, ia, ib, pairs, joined = best
+    if score < min_score and min_score > 0.0:
+        return None
     va, vb = a.variants[ia], b.variants[ib]
     notes: list[str] = []
     penalty = 0.0

@@ -24,30 +24,36 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .dates import compare_dates
+from .dates import DateRelation, PartialDate, compare_dates, parse_date
 from .errors import MatchingInputError
+from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
 from .index import NameBlocker
-from .names import name_keys
+from .names import NameKeys, name_keys
 from .scoring import (
+    DATE_ADJUST,
     DEFAULT_THRESHOLD,
+    ID_DIFFERENT,
+    ID_EQUAL,
     NAME_WEIGHT,
+    NATIONALITY_DIFFERENT,
+    NATIONALITY_SAME,
     NameComparison,
-    PersonRecord,
     PreparedPerson,
     combine,
     compare_names,
-    prepare,
     score_prepared,
 )
 
 REQUIRED = ("id", "full_name", "birth_date", "nationality", "id_number")
 #: hits scoring more than this below the best hit of the same input record are dropped
 DEFAULT_MARGIN = 0.12
+#: distinct names per unit of parallel work
+CHUNK_NAMES = 1000
 
 
 class BadInput(Exception):
@@ -56,8 +62,41 @@ class BadInput(Exception):
 
 @dataclass(slots=True)
 class Loaded:
-    people: list[PreparedPerson]
-    names: list[str]
+    """One validated CSV file, column-wise; names are stored once per distinct name.
+
+    Row ``r`` has ``ids[r]`` and the name ``names[name_of[r]]``; ``births``,
+    ``nationalities`` and ``id_numbers`` hold the parsed / normalised fields.
+    ``phones`` / ``plates`` are ``None`` when the file has no such column.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    name_of: list[int] = field(default_factory=list)
+    births: list[PartialDate | None] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    id_numbers: list[str] = field(default_factory=list)
+    phones: list[frozenset[str]] | None = None
+    plates: list[frozenset[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def person(self, row: int, keys: NameKeys | None = None) -> PreparedPerson:
+        """Row ``row`` as a :class:`PreparedPerson` (name keys computed unless given)."""
+        return PreparedPerson(
+            self.ids[row],
+            keys if keys is not None else name_keys(self.names[self.name_of[row]]),
+            self.births[row],
+            self.nationalities[row],
+            self.id_numbers[row],
+            self.phones[row] if self.phones is not None else frozenset(),
+            self.plates[row] if self.plates is not None else frozenset(),
+        )
+
+    @property
+    def people(self) -> list[PreparedPerson]:
+        """All rows as :class:`PreparedPerson` (convenient, not fast)."""
+        return [self.person(r) for r in range(len(self.ids))]
 
 
 def _open(path: Path) -> TextIO:
@@ -69,100 +108,239 @@ def _open(path: Path) -> TextIO:
         raise BadInput(f"{path.name}: cannot read ({exc.strerror})") from None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, int, dict[str, str]]]:
-    with _open(path) as fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise BadInput(f"{path.name}: empty file (no header row)") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise BadInput(f"{path.name} row 0 (line 1): not valid UTF-8 CSV ({exc})") from None
-        cols = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in cols]
-        if missing:
-            raise BadInput(f"{path.name}: missing required column(s) {', '.join(missing)}")
-        row_no = 0
-        try:
-            for values in reader:
-                if not any(v.strip() for v in values):
-                    continue
-                row_no += 1
-                rec = {
-                    c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(cols)
-                }
-                yield row_no, reader.line_num, rec
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise BadInput(
-                f"{path.name} row {row_no + 1} (line {reader.line_num}): not valid UTF-8 CSV ({exc})"
-            ) from None
+def _header(path: Path, reader: Iterator[list[str]]) -> tuple[list[str], dict[str, int]]:
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BadInput(f"{path.name}: empty file (no header row)") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path.name} row 0 (line 1): not valid UTF-8 CSV ({exc})") from None
+    cols = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        raise BadInput(f"{path.name}: missing required column(s) {', '.join(missing)}")
+    # a repeated column name: the last one wins
+    return cols, {c: i for i, c in enumerate(cols)}
+
+
+def _records(path: Path, reader: Iterator[list[str]]) -> Iterator[tuple[int, int, list[str]]]:
+    row_no = 0
+    line_num = getattr(reader, "line_num", 0)
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            row_no += 1
+            yield row_no, getattr(reader, "line_num", line_num), values
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise BadInput(
+            f"{path.name} row {row_no + 1} (line {getattr(reader, 'line_num', 0)}): "
+            f"not valid UTF-8 CSV ({exc})"
+        ) from None
+
+
+def _cell(values: Sequence[str], i: int | None) -> str:
+    if i is None or i >= len(values):
+        return ""
+    return values[i].strip()
 
 
 def load(path: Path) -> Loaded:
-    """Read and validate one CSV file."""
-    people: list[PreparedPerson] = []
-    names: list[str] = []
-    for row_no, line, rec in _rows(path):
-        if not rec["id"]:
-            raise BadInput(f'{path.name} row {row_no} field id: empty "" (line {line})')
-        phones = tuple(p for p in (rec.get("phone", ""),) if p)
-        plates = tuple(p for p in (rec.get("plate", ""),) if p)
-        try:
-            person = prepare(
-                PersonRecord(
-                    rec["id"],
-                    rec["full_name"],
-                    rec["birth_date"],
-                    rec["nationality"],
-                    rec["id_number"],
-                    phones,
-                    plates,
-                )
-            )
-        except MatchingInputError as exc:
-            raise BadInput(
-                f'{path.name} row {row_no} field {exc.field}: {exc.reason} "{exc.value}" '
-                f"(line {line})"
-            ) from None
-        people.append(person)
-        names.append(rec["full_name"])
-    return Loaded(people, names)
+    """Read and validate one CSV file.
 
-
-# --- name-level matching (parallel over distinct input names) -----------------------
-
-_BLOCKER: NameBlocker | None = None
-_MIN_NAME = 0.0
-
-
-def _similar_chunk(names: list[str]) -> list[list[tuple[int, NameComparison]]]:
-    assert _BLOCKER is not None
-    return [_BLOCKER.similar(name_keys(n), _MIN_NAME) for n in names]
-
-
-def _name_matches(
-    blocker: NameBlocker, names: list[str], min_name: float, workers: int, progress: object
-) -> list[list[tuple[int, NameComparison]]]:
-    global _BLOCKER, _MIN_NAME
-    _BLOCKER, _MIN_NAME = blocker, min_name
-    chunk = 2000
-    chunks = [names[i : i + chunk] for i in range(0, len(names), chunk)]
-    out: list[list[tuple[int, NameComparison]]] = []
-    advance = getattr(progress, "advance_names", None)
-    if workers > 1 and len(names) > 20_000 and "fork" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            for res in pool.imap(_similar_chunk, chunks):
-                out.extend(res)
-                if advance:
-                    advance(len(res))
-    else:
-        for c in chunks:
-            res = _similar_chunk(c)
-            out.extend(res)
-            if advance:
-                advance(len(res))
+    Dates, nationalities and identity numbers are parsed once per distinct
+    value; name keys are *not* computed here (they are made once per distinct
+    name, in parallel, when screening).
+    """
+    out = Loaded()
+    name_ids: dict[str, int] = {}
+    dates: dict[str, PartialDate | None] = {}
+    with _open(path) as fh:
+        reader = csv.reader(fh)
+        _, pos = _header(path, reader)
+        i_id, i_name, i_birth = pos["id"], pos["full_name"], pos["birth_date"]
+        i_nat, i_doc = pos["nationality"], pos["id_number"]
+        i_phone, i_plate = pos.get("phone"), pos.get("plate")
+        if i_phone is not None:
+            out.phones = []
+        if i_plate is not None:
+            out.plates = []
+        for row_no, line, values in _records(path, reader):
+            rid = _cell(values, i_id)
+            if not rid:
+                raise BadInput(f'{path.name} row {row_no} field id: empty "" (line {line})')
+            name = _cell(values, i_name)
+            birth_text = _cell(values, i_birth)
+            try:
+                nat = normalise_nationality(_cell(values, i_nat))
+                if birth_text in dates:
+                    birth = dates[birth_text]
+                else:
+                    birth = dates[birth_text] = parse_date(birth_text)
+            except MatchingInputError as exc:
+                raise BadInput(
+                    f'{path.name} row {row_no} field {exc.field}: {exc.reason} "{exc.value}" '
+                    f"(line {line})"
+                ) from None
+            doc = _cell(values, i_doc)
+            nid = name_ids.get(name)
+            if nid is None:
+                nid = name_ids[name] = len(out.names)
+                out.names.append(name)
+            out.ids.append(rid)
+            out.name_of.append(nid)
+            out.births.append(birth)
+            out.nationalities.append(nat)
+            out.id_numbers.append(normalise_id(doc, nat) if doc else "")
+            if out.phones is not None:
+                phone = normalise_phone(_cell(values, i_phone))
+                out.phones.append(frozenset((phone,)) if phone else frozenset())
+            if out.plates is not None:
+                plate = normalise_plate(_cell(values, i_plate))
+                out.plates.append(frozenset((plate,)) if plate else frozenset())
     return out
+
+
+# --- screening: one unit of work is a block of distinct input names ---------------------
+
+Hit = tuple[str, float, str]  # (watchlist_id, score, explanation)
+# a watchlist person: (person, id, birth, nationality, id number, birth year, no phone/plate)
+_Entry = tuple[PreparedPerson, str, PartialDate | None, str, str, int | None, bool]
+
+
+@dataclass(slots=True)
+class _Job:
+    """Everything a worker needs; set before the pool forks, so it is shared, not sent."""
+
+    blocker: NameBlocker
+    wl_by_name: dict[int, list[_Entry]]
+    wl_by_doc: dict[str, list[PreparedPerson]]
+    inputs: Loaded
+    rows_of: list[list[int] | int]  # distinct input name -> its row(s)
+    min_name: float
+    threshold: float
+    margin: float | None
+
+
+_JOB: _Job | None = None
+_NONE = (-1.0, "")
+#: the most a pair with conflicting birth dates can get from dates and nationality
+_CONFLICT_BEST = DATE_ADJUST[DateRelation.CONFLICT] + max(
+    0.0, NATIONALITY_SAME, NATIONALITY_DIFFERENT
+)
+
+
+def _score_row(
+    job: _Job, row: int, keys: NameKeys, matches: list[tuple[int, NameComparison]]
+) -> list[Hit]:
+    """Hits of one input row, best first (margin applied)."""
+    inp = job.inputs
+    threshold = job.threshold
+    birth = inp.births[row]
+    nat = inp.nationalities[row]
+    doc = inp.id_numbers[row]
+    extra_evidence = bool(
+        (inp.phones is not None and inp.phones[row]) or (inp.plates is not None and inp.plates[row])
+    )
+    # Watchlist persons born two or more years apart get the date-conflict penalty;
+    # when even the best other evidence cannot lift such a pair to the threshold,
+    # they are skipped without scoring (the result is the same, only faster).
+    skip_far = birth is not None and not doc and not extra_evidence
+    lo = hi = 0
+    if birth is not None:
+        lo, hi = birth.year - 1, birth.year + 1
+    person: PreparedPerson | None = None
+    hits: dict[str, tuple[float, str]] = {}
+    for nid, cmp in matches:
+        name_part = NAME_WEIGHT * cmp.score
+        near_only = skip_far and name_part + _CONFLICT_BEST < threshold - 1e-4
+        for w, wid, w_birth, w_nat, w_doc, w_year, w_plain in job.wl_by_name[nid]:
+            if near_only and w_plain and w_year is not None and (w_year < lo or w_year > hi):
+                continue
+            if extra_evidence or not w_plain:
+                if person is None:
+                    person = inp.person(row, keys)
+                res = score_prepared(person, w, cmp)
+                if res.score >= threshold and res.score > hits.get(wid, _NONE)[0]:
+                    hits[wid] = (res.score, res.explanation)
+                continue
+            # The arithmetic of ``combine`` (hence the same rounding), without building
+            # the explanation of pairs that stay below the threshold.
+            date_rel = compare_dates(birth, w_birth)
+            nat_rel = 0 if not nat or not w_nat else 1 if nat == w_nat else -1
+            id_rel = 0 if not doc or not w_doc else 1 if doc == w_doc else -1
+            s = name_part + DATE_ADJUST[date_rel]
+            if nat_rel > 0:
+                s += NATIONALITY_SAME
+            elif nat_rel < 0:
+                s += NATIONALITY_DIFFERENT
+            if id_rel > 0:
+                s += ID_EQUAL
+            elif id_rel < 0:
+                s += ID_DIFFERENT
+            score = round(max(0.0, min(1.0, s)), 4)
+            if score >= threshold and score > hits.get(wid, _NONE)[0]:
+                res = combine(cmp, date_rel, nat_rel, id_rel)
+                hits[wid] = (res.score, res.explanation)
+    if len(doc) >= 5:
+        for w in job.wl_by_doc.get(doc, ()):
+            if w.id not in hits:
+                if person is None:
+                    person = inp.person(row, keys)
+                res = score_prepared(person, w, compare_names(keys, w.name))
+                if res.score >= threshold:
+                    hits[w.id] = (res.score, res.explanation)
+    if not hits:
+        return []
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    best = ranked[0][1][0]
+    margin = job.margin
+    out: list[Hit] = []
+    for wid, (score, expl) in ranked:
+        if margin is not None and score < best - margin:
+            break
+        out.append((wid, score, expl))
+    return out
+
+
+def _screen_names(span: tuple[int, int]) -> tuple[int, list[tuple[int, list[Hit]]]]:
+    """Screen the input rows of distinct names ``span[0]:span[1]``: ``(names, [(row, hits)])``."""
+    job = _JOB
+    assert job is not None
+    names = job.inputs.names
+    out: list[tuple[int, list[Hit]]] = []
+    for k in range(*span):
+        keys = name_keys(names[k])
+        matches = job.blocker.similar(keys, job.min_name) if not keys.empty else []
+        rows = job.rows_of[k]
+        docs = job.inputs.id_numbers
+        for row in rows if isinstance(rows, list) else (rows,):
+            if matches or len(docs[row]) >= 5:
+                hits = _score_row(job, row, keys, matches)
+                if hits:
+                    out.append((row, hits))
+    return span[1] - span[0], out
+
+
+def _run(
+    job: _Job, workers: int, progress: _Progress
+) -> Iterator[tuple[int, list[tuple[int, list[Hit]]]]]:
+    global _JOB
+    n = len(job.inputs.names)
+    spans = [(i, min(n, i + CHUNK_NAMES)) for i in range(0, n, CHUNK_NAMES)]
+    _JOB = job
+    try:
+        if workers > 1 and n > 20_000 and "fork" in multiprocessing.get_all_start_methods():
+            # Fork: the workers share the watchlist index and the input columns
+            # copy-on-write; only spans go out and hits come back.
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(workers) as pool:
+                yield from pool.imap_unordered(_screen_names, spans)
+        else:
+            for span in spans:
+                yield _screen_names(span)
+    finally:
+        _JOB = None
 
 
 class _Progress:
@@ -186,6 +364,23 @@ class _Progress:
             self._bar.stop()
 
 
+def _watchlist_index(
+    watchlist: Loaded,
+) -> tuple[NameBlocker, dict[int, list[_Entry]], dict[str, list[PreparedPerson]]]:
+    blocker = NameBlocker()
+    wl_by_name: dict[int, list[_Entry]] = defaultdict(list)
+    wl_by_doc: dict[str, list[PreparedPerson]] = defaultdict(list)
+    for row, name_id in enumerate(watchlist.name_of):
+        nid = blocker.add(watchlist.names[name_id])
+        p = watchlist.person(row, blocker.names[nid])
+        year = p.birth.year if p.birth is not None else None
+        plain = not p.phones and not p.plates
+        wl_by_name[nid].append((p, p.id, p.birth, p.nationality, p.id_number, year, plain))
+        if len(p.id_number) >= 5:
+            wl_by_doc[p.id_number].append(p)
+    return blocker, wl_by_name, wl_by_doc
+
+
 def screen(
     watchlist: Loaded,
     inputs: Loaded,
@@ -194,63 +389,44 @@ def screen(
     workers: int | None = None,
     show_progress: bool = False,
 ) -> Iterator[tuple[str, str, float, str]]:
-    """Yield ``(input_id, watchlist_id, score, explanation)`` for every hit."""
-    blocker = NameBlocker()
-    wl_by_name: dict[int, list[PreparedPerson]] = defaultdict(list)
-    wl_by_doc: dict[str, list[PreparedPerson]] = defaultdict(list)
-    for person, name in zip(watchlist.people, watchlist.names, strict=True):
-        wl_by_name[blocker.add(name)].append(person)
-        if len(person.id_number) >= 5:
-            wl_by_doc[person.id_number].append(person)
+    """Yield ``(input_id, watchlist_id, score, explanation)`` for every hit.
 
-    distinct: dict[str, int] = {}
-    for name in inputs.names:
-        distinct.setdefault(name, len(distinct))
-    distinct_names = list(distinct)
-    min_name = max(0.0, (threshold - 0.1) / NAME_WEIGHT)
-    progress = _Progress(show_progress, len(distinct_names))
+    Input rows come in file order, the hits of one row best first.
+    """
+    blocker, wl_by_name, wl_by_doc = _watchlist_index(watchlist)
+    rows_of: list[list[int] | int] = [-1] * len(inputs.names)
+    for row, k in enumerate(inputs.name_of):
+        got = rows_of[k]
+        if got == -1:
+            rows_of[k] = row
+        elif isinstance(got, list):
+            got.append(row)
+        else:
+            rows_of[k] = [got, row]
+    job = _Job(
+        blocker,
+        wl_by_name,
+        wl_by_doc,
+        inputs,
+        rows_of,
+        max(0.0, (threshold - 0.1) / NAME_WEIGHT),
+        threshold,
+        margin,
+    )
+    by_row: dict[int, list[Hit]] = {}
+    progress = _Progress(show_progress, len(inputs.names))
     try:
-        matches = _name_matches(
-            blocker, distinct_names, min_name, workers or os.cpu_count() or 1, progress
-        )
+        for n_names, found in _run(job, workers or os.cpu_count() or 1, progress):
+            by_row.update(found)
+            progress.advance_names(n_names)
     finally:
         progress.stop()
-
-    for person, name in zip(inputs.people, inputs.names, strict=True):
-        hits: dict[str, tuple[float, str]] = {}
-        for nid, cmp in matches[distinct[name]]:
-            for w in wl_by_name[nid]:
-                if person.phones or person.plates or w.phones or w.plates:
-                    res = score_prepared(person, w, cmp)
-                else:
-                    res = combine(
-                        cmp,
-                        compare_dates(person.birth, w.birth),
-                        _rel(person.nationality, w.nationality),
-                        _rel(person.id_number, w.id_number),
-                    )
-                if res.score >= threshold and res.score > hits.get(w.id, (-1.0, ""))[0]:
-                    hits[w.id] = (res.score, res.explanation)
-        if len(person.id_number) >= 5:
-            for w in wl_by_doc.get(person.id_number, ()):
-                if w.id not in hits:
-                    res = score_prepared(person, w, compare_names(person.name, w.name))
-                    if res.score >= threshold:
-                        hits[w.id] = (res.score, res.explanation)
-        if not hits:
-            continue
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        best = ranked[0][1][0]
-        for wid, (score, expl) in ranked:
-            if margin is not None and score < best - margin:
-                break
-            yield person.id, wid, score, expl
-
-
-def _rel(a: str, b: str) -> int:
-    if not a or not b:
-        return 0
-    return 1 if a == b else -1
+    del job, rows_of
+    ids = inputs.ids
+    for row in sorted(by_row):
+        input_id = ids[row]
+        for wid, score, expl in by_row[row]:
+            yield input_id, wid, score, expl
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -303,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         watchlist = load(args.watchlist)
-        if not watchlist.people:
+        if not len(watchlist):
             raise BadInput(f"{args.watchlist.name}: watchlist has no rows")
         inputs = load(args.input)
         tmp = args.out.with_name(args.out.name + ".part")
@@ -324,8 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp.replace(args.out)
         if sys.stderr.isatty():
             print(
-                f"{len(inputs.people)} records screened against {len(watchlist.people)}: "
-                f"{n} hits → {args.out}",
+                f"{len(inputs)} records screened against {len(watchlist)}: {n} hits → {args.out}",
                 file=sys.stderr,
             )
         return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+from collections import Counter
 from enum import StrEnum
 
 
@@ -26,6 +28,7 @@ _VIET_SPECIFIC = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _VIET_COMBINING = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
 
 
+@functools.lru_cache(maxsize=65_536)
 def _char_script(ch: str) -> Script | None:
     cp = ord(ch)
     if 0x0E80 <= cp <= 0x0EFF:
@@ -51,9 +54,11 @@ def _char_script(ch: str) -> Script | None:
 
 def has_vietnamese_marks(text: str) -> bool:
     """True if ``text`` carries Vietnamese vowel modifiers, tone marks or đ."""
-    if any(ch in _VIET_SPECIFIC for ch in text):
+    if text.isascii():
+        return False
+    if not _VIET_SPECIFIC.isdisjoint(text):
         return True
-    return any(ch in _VIET_COMBINING for ch in unicodedata.normalize("NFD", text))
+    return not _VIET_COMBINING.isdisjoint(unicodedata.normalize("NFD", text))
 
 
 def detect_script(text: str) -> Script:
@@ -64,11 +69,13 @@ def detect_script(text: str) -> Script:
     """
     if not text or not text.strip():
         return Script.EMPTY
+    # Count each distinct character once (scripts in order of first appearance, so
+    # ties go to the script seen first).
     counts: dict[Script, int] = {}
-    for ch in text:
+    for ch, n in Counter(text).items():
         s = _char_script(ch)
         if s is not None:
-            counts[s] = counts.get(s, 0) + 1
+            counts[s] = counts.get(s, 0) + n
     if not counts:
         return Script.UNKNOWN
     best = max(counts.items(), key=lambda kv: kv[1])[0]
