@@ -27,6 +27,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,12 +43,249 @@ from liaison.matching.screen import main as screen_main  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results" / "matching_speed.json"
 
-VI_SUR = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lương", "Mai", "Cao", "Tạ", "Hà", "Vương", "Lâm"]
-VI_MID = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Xuân", "Hữu", "Công", "Đình", "Thành", "Hoàng", "Kim", "Bảo", "Anh", "Tuấn", "Mạnh", "Thu", "Hồng"]
-VI_GIVEN = ["Hùng", "Hưng", "Dũng", "Lan", "Lân", "Hoa", "Hòa", "Tâm", "Tám", "Minh", "Anh", "Tuấn", "Nam", "Long", "Hải", "Sơn", "Phúc", "Phú", "Quân", "Linh", "Trang", "Hương", "Hường", "Thảo", "Nhung", "Mai", "Hạnh", "Hằng", "Vân", "Yến", "Ngọc", "Bình", "Cường", "Khánh", "Kiên", "Lộc", "Nghĩa", "Thắng", "Thịnh", "Toàn", "Trung", "Việt", "Vinh", "Thủy", "Thúy", "Hiền", "Hiếu", "Huy", "Khoa", "Lực", "Đạt", "Đông", "Giang", "Hậu"]
-LAO_SYL = ["ສຸກ", "ສະ", "ຫວັນ", "ພົມ", "ມະ", "ຈັນ", "ຄຳ", "ພອຍ", "ບຸນ", "ທອງ", "ສີ", "ວົງ", "ໄຊ", "ແກ້ວ", "ສົມ", "ພອນ", "ວິ", "ຫານ", "ລາດ", "ດາ", "ລາ", "ມະນີ", "ສອນ", "ຈິດ", "ນວນ", "ແສງ", "ເພັດ", "ດວງ", "ສຸ", "ລິ", "ຂັນ", "ອຸ", "ດົມ", "ປະ", "ເສີດ", "ມີ", "ໄຕ", "ສັກ", "ຍະ", "ວອນ"]
-RU_FIRST = ["Александр", "Алексей", "Андрей", "Борис", "Вадим", "Виктор", "Владимир", "Дмитрий", "Евгений", "Иван", "Игорь", "Илья", "Кирилл", "Максим", "Михаил", "Николай", "Олег", "Павел", "Сергей", "Юрий", "Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Мария", "Ирина", "Светлана", "Юлия", "Ксения"]
-RU_LAST = ["Иванов", "Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв", "Ильин", "Максимов", "Поляков", "Сорокин", "Виноградов", "Ковалёв", "Белов", "Медведев", "Антонов", "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров", "Давыдов", "Беляев", "Герасимов", "Богданов", "Осипов", "Сидоренко", "Матвеев"]
+VI_SUR = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trịnh",
+    "Lương",
+    "Mai",
+    "Cao",
+    "Tạ",
+    "Hà",
+    "Vương",
+    "Lâm",
+]
+VI_MID = [
+    "Văn",
+    "Thị",
+    "Đức",
+    "Minh",
+    "Ngọc",
+    "Thanh",
+    "Quang",
+    "Xuân",
+    "Hữu",
+    "Công",
+    "Đình",
+    "Thành",
+    "Hoàng",
+    "Kim",
+    "Bảo",
+    "Anh",
+    "Tuấn",
+    "Mạnh",
+    "Thu",
+    "Hồng",
+]
+VI_GIVEN = [
+    "Hùng",
+    "Hưng",
+    "Dũng",
+    "Lan",
+    "Lân",
+    "Hoa",
+    "Hòa",
+    "Tâm",
+    "Tám",
+    "Minh",
+    "Anh",
+    "Tuấn",
+    "Nam",
+    "Long",
+    "Hải",
+    "Sơn",
+    "Phúc",
+    "Phú",
+    "Quân",
+    "Linh",
+    "Trang",
+    "Hương",
+    "Hường",
+    "Thảo",
+    "Nhung",
+    "Mai",
+    "Hạnh",
+    "Hằng",
+    "Vân",
+    "Yến",
+    "Ngọc",
+    "Bình",
+    "Cường",
+    "Khánh",
+    "Kiên",
+    "Lộc",
+    "Nghĩa",
+    "Thắng",
+    "Thịnh",
+    "Toàn",
+    "Trung",
+    "Việt",
+    "Vinh",
+    "Thủy",
+    "Thúy",
+    "Hiền",
+    "Hiếu",
+    "Huy",
+    "Khoa",
+    "Lực",
+    "Đạt",
+    "Đông",
+    "Giang",
+    "Hậu",
+]
+LAO_SYL = [
+    "ສຸກ",
+    "ສະ",
+    "ຫວັນ",
+    "ພົມ",
+    "ມະ",
+    "ຈັນ",
+    "ຄຳ",
+    "ພອຍ",
+    "ບຸນ",
+    "ທອງ",
+    "ສີ",
+    "ວົງ",
+    "ໄຊ",
+    "ແກ້ວ",
+    "ສົມ",
+    "ພອນ",
+    "ວິ",
+    "ຫານ",
+    "ລາດ",
+    "ດາ",
+    "ລາ",
+    "ມະນີ",
+    "ສອນ",
+    "ຈິດ",
+    "ນວນ",
+    "ແສງ",
+    "ເພັດ",
+    "ດວງ",
+    "ສຸ",
+    "ລິ",
+    "ຂັນ",
+    "ອຸ",
+    "ດົມ",
+    "ປະ",
+    "ເສີດ",
+    "ມີ",
+    "ໄຕ",
+    "ສັກ",
+    "ຍະ",
+    "ວອນ",
+]
+RU_FIRST = [
+    "Александр",
+    "Алексей",
+    "Андрей",
+    "Борис",
+    "Вадим",
+    "Виктор",
+    "Владимир",
+    "Дмитрий",
+    "Евгений",
+    "Иван",
+    "Игорь",
+    "Илья",
+    "Кирилл",
+    "Максим",
+    "Михаил",
+    "Николай",
+    "Олег",
+    "Павел",
+    "Сергей",
+    "Юрий",
+    "Анна",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Мария",
+    "Ирина",
+    "Светлана",
+    "Юлия",
+    "Ксения",
+]
+RU_LAST = [
+    "Иванов",
+    "Петров",
+    "Сидоров",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+    "Зайцев",
+    "Соловьёв",
+    "Борисов",
+    "Яковлев",
+    "Григорьев",
+    "Романов",
+    "Воробьёв",
+    "Сергеев",
+    "Кузьмин",
+    "Фролов",
+    "Александров",
+    "Дмитриев",
+    "Королёв",
+    "Гусев",
+    "Киселёв",
+    "Ильин",
+    "Максимов",
+    "Поляков",
+    "Сорокин",
+    "Виноградов",
+    "Ковалёв",
+    "Белов",
+    "Медведев",
+    "Антонов",
+    "Тарасов",
+    "Жуков",
+    "Баранов",
+    "Филиппов",
+    "Комаров",
+    "Давыдов",
+    "Беляев",
+    "Герасимов",
+    "Богданов",
+    "Осипов",
+    "Сидоренко",
+    "Матвеев",
+]
 ICAO = iuliia.schemas.get("icao_doc_9303")
 
 
@@ -131,9 +369,78 @@ def generate(n_watch: int, n_input: int, seed: int = 7) -> tuple[list, list]:
 
 
 def peak_rss_mib() -> float:
+    """Peak RSS of the largest single process (this one or a finished child)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, kids) / 1024
+
+
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB from /proc/<pid>/smaps_rollup (0, 0 if gone)."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry))
+    return kids
+
+
+class MemorySampler(threading.Thread):
+    """Samples RSS and PSS of this process plus its worker processes, summed.
+
+    Forked workers share the parent's pages copy-on-write: the summed RSS counts
+    those pages once per process (an over-estimate), the summed PSS splits them
+    between the processes sharing them (what the processes really occupy).
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak_rss_kib = 0
+        self.peak_pss_kib = 0
+        self.max_processes = 0
+        self._stop_event = threading.Event()
+        self.enabled = os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
+
+    def sample(self) -> None:
+        pids = [os.getpid(), *_children(os.getpid())]
+        rss = pss = 0
+        for pid in pids:
+            r, p = _memory_kib(pid)
+            rss += r
+            pss += p
+        self.peak_rss_kib = max(self.peak_rss_kib, rss)
+        self.peak_pss_kib = max(self.peak_pss_kib, pss)
+        self.max_processes = max(self.max_processes, len(pids))
+
+    def run(self) -> None:
+        while self.enabled and not self._stop_event.wait(self.interval):
+            self.sample()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+        if self.enabled:
+            self.sample()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +462,10 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(t / "watchlist.csv", watch)
         write_csv(t / "input.csv", inputs)
         del inputs
+        sampler = MemorySampler()
+        sampler.start()
         t0 = time.perf_counter()
+        cpu0 = os.times()
         code = screen_main(
             [
                 "--watchlist",
@@ -167,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         elapsed = time.perf_counter() - t0
+        cpu1 = os.times()
+        sampler.stop()
         with (t / "hits.csv").open(encoding="utf-8") as fh:
             n_hits = sum(1 for _ in fh) - 1
     result["screen"] = {
@@ -174,8 +486,17 @@ def main(argv: list[str] | None = None) -> int:
         "watchlist_rows": n_watch,
         "input_rows": n_input,
         "seconds": round(elapsed, 1),
+        "cpu_seconds_parent": round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 1),
+        "cpu_seconds_workers": round(
+            cpu1.children_user + cpu1.children_system - cpu0.children_user - cpu0.children_system,
+            1,
+        ),
         "hits": n_hits,
-        "peak_rss_mib": round(peak_rss_mib(), 1),
+        # all processes together (parent + forked workers), sampled every 0.25 s
+        "peak_rss_mib": round(sampler.peak_rss_kib / 1024, 1),
+        "peak_pss_mib": round(sampler.peak_pss_kib / 1024, 1),
+        "processes": sampler.max_processes,
+        "peak_rss_largest_process_mib": round(peak_rss_mib(), 1),
         "target_seconds": 300,
         "target_peak_mib": 4096,
     }

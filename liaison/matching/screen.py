@@ -54,6 +54,8 @@ REQUIRED = ("id", "full_name", "birth_date", "nationality", "id_number")
 DEFAULT_MARGIN = 0.12
 #: distinct names per unit of parallel work
 CHUNK_NAMES = 1000
+#: fewer distinct input names than this are screened in this process
+PARALLEL_MIN_NAMES = 20_000
 
 
 class BadInput(Exception):
@@ -330,7 +332,11 @@ def _run(
     spans = [(i, min(n, i + CHUNK_NAMES)) for i in range(0, n, CHUNK_NAMES)]
     _JOB = job
     try:
-        if workers > 1 and n > 20_000 and "fork" in multiprocessing.get_all_start_methods():
+        if (
+            workers > 1
+            and n > PARALLEL_MIN_NAMES
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
             # Fork: the workers share the watchlist index and the input columns
             # copy-on-write; only spans go out and hits come back.
             ctx = multiprocessing.get_context("fork")

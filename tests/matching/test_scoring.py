@@ -171,3 +171,33 @@ def test_index_lenient_add() -> None:
         idx.add("a", "Nguyen Van A", "1990-13-01")
     idx.add("a", "Nguyen Van A", "1990-13-01", strict=False)
     assert [m.person_id for m in idx.query("Nguyễn Văn A")] == ["a"]
+
+
+def test_compare_names_at_least_agrees_with_compare_names() -> None:
+    from liaison.matching.names import name_keys
+    from liaison.matching.scoring import compare_names, compare_names_at_least, variant_data
+
+    names = [
+        "Nguyễn Văn Hùng",
+        "Hung Nguyen Van",
+        "Nguyễn Văn Hưng",
+        "ທອງລຸນ ສີສຸລິດ",
+        "Thongloun Sisoulith",
+        "Thong Loun Si-sou-lith",
+        "Владимир Владимирович Путин",
+        "Vladimir Putin",
+        "Ivanova Anna",
+        "Иванов Иван",
+        "",
+        "☺☺",
+    ]
+    keys = [name_keys(n) for n in names]
+    for a in keys:
+        for b in keys:
+            full = compare_names(a, b)
+            for floor in (0.0, 0.5, 0.76, 0.9):
+                got = compare_names_at_least(a, b, floor, variant_data(a), variant_data(b))
+                if full.score >= floor:
+                    assert got == full
+                else:
+                    assert got is None or got == full

@@ -145,3 +145,73 @@ def test_module_entry_point_quiet_without_tty(tmp_path: Path, watchlist: Path) -
     assert proc.stderr == ""
     # an unmarked "Hung" is compatible with both Hùng and Hưng: both are reported
     assert {h["watchlist_id"] for h in read_hits(out)} == {"w1", "w2"}
+
+
+def _screen_rows(tmp_path: Path, watch: str, inp: str, *extra: str) -> list[list[str]]:
+    w = write(tmp_path / "W.csv", watch, header=HEADER.strip() + ",phone\n")
+    i = write(tmp_path / "I.csv", inp, header=HEADER.strip() + ",phone\n")
+    out = tmp_path / "o.csv"
+    assert main(["--watchlist", str(w), "--input", str(i), "--out", str(out), *extra]) == 0
+    with out.open(encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+WATCH_MANY = (
+    "w1,Nguyễn Văn Hùng,1980-03-04,VN,,\n"
+    "w2,Nguyễn Văn Hưng,1975-01-01,VN,,\n"
+    "w3,ທອງລຸນ ສີສຸລິດ,1945,LA,,\n"
+    "w4,Владимир Путин,1952-10-07,RU,,\n"
+    "w5,Nguyen Van Hung,1961-05-05,VN,B1234567,\n"
+    "w6,Trần Thị Lan,1990-02-02,VN,,+84 912 345 678\n"
+)
+INPUT_MANY = "".join(
+    f"i{n},{name},{date},{nat},{doc},{phone}\n"
+    for n, (name, date, nat, doc, phone) in enumerate(
+        [
+            ("Hung Nguyen Van", "1980-04-03", "VN", "", ""),
+            ("Hung Nguyen Van", "1990", "VN", "", ""),  # same name, dates far apart
+            ("Hung Nguyen Van", "1990", "VN", "B 123-456.7", ""),  # ... but the document
+            ("Thongloun Sisoulith", "", "", "", ""),
+            ("Vladimir Putin", "1952", "RU", "", ""),
+            ("Tran Thi Lan", "1970", "VN", "", "0912345678"),  # far date, same phone
+            ("Nobody Here", "", "", "B1234567", ""),  # document only
+            ("", "", "", "", ""),
+            ("Hung Nguyen Van", "1980-04-03", "VN", "", ""),  # repeated row
+        ]
+        * 3
+    )
+)
+
+
+def test_parallel_screen_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import liaison.matching.screen as screen_mod
+
+    serial = _screen_rows(tmp_path, WATCH_MANY, INPUT_MANY, "--workers", "1")
+    monkeypatch.setattr(screen_mod, "PARALLEL_MIN_NAMES", 0)
+    monkeypatch.setattr(screen_mod, "CHUNK_NAMES", 2)
+    parallel = _screen_rows(tmp_path, WATCH_MANY, INPUT_MANY, "--workers", "2")
+    assert parallel == serial
+    hits = {(r[0], r[1]) for r in serial[1:]}
+    assert ("i0", "w1") in hits and ("i3", "w3") in hits and ("i4", "w4") in hits
+    assert ("i1", "w1") not in hits  # same name, birth dates ten years apart
+    assert ("i2", "w5") in hits  # far birth date, but the same document
+    assert ("i5", "w6") in hits  # far birth date, but the same phone
+    # input rows in file order, the hits of one row best first
+    rows = [int(r[0][1:]) for r in serial[1:]]
+    assert rows == sorted(rows)
+
+
+def test_screen_matches_score_pair(tmp_path: Path) -> None:
+    """The batch arithmetic gives exactly what ``score_pair`` gives, explanation included."""
+    from liaison.matching import PersonRecord, score_pair
+
+    rows = _screen_rows(tmp_path, WATCH_MANY, INPUT_MANY, "--margin", "-1", "--threshold", "0.5")
+    watch = {r.split(",")[0]: r.split(",") for r in WATCH_MANY.splitlines()}
+    inputs = {r.split(",")[0]: r.split(",") for r in INPUT_MANY.splitlines()}
+    assert len(rows) > 10
+    for input_id, wid, score, expl in rows[1:]:
+        a, b = inputs[input_id], watch[wid]
+        res = score_pair(
+            PersonRecord(*a[:5], phones=tuple(a[5:6])), PersonRecord(*b[:5], phones=tuple(b[5:6]))
+        )
+        assert (f"{res.score:.4f}", res.explanation) == (score, expl)
