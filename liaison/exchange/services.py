@@ -13,6 +13,7 @@ Other apps call:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import secrets
@@ -529,11 +530,12 @@ def bulk_release(
             }  # fmt: skip
             new, changed = [], []
             pairs = []
+            template = Release(kind=spec.kind, peer=peer, released_by=user, released_at=now)
             for obj in chunk:
                 release = open_releases.get(obj.uuid)
                 if release is None:
-                    release = Release(kind=spec.kind, record_uuid=obj.uuid, peer=peer,
-                                      released_by=user, released_at=now)  # fmt: skip
+                    release = _clone(template)
+                    release.record_uuid = obj.uuid
                     new.append(release)
                 else:
                     changed.append(release)
@@ -574,6 +576,17 @@ def bulk_release(
             flush()
     flush()
     return released, skipped
+
+
+def _clone(template: Any) -> Any:
+    """A new unsaved model instance with ``template``'s field values (and cached related
+    objects): a dict copy instead of ``Model.__init__``, ~10x faster for bulk work."""
+    obj = template.__class__.__new__(template.__class__)
+    obj.__dict__.update(template.__dict__)
+    state = copy.copy(template._state)
+    state.fields_cache = dict(template._state.fields_cache)
+    obj._state = state
+    return obj
 
 
 @transaction.atomic
@@ -870,31 +883,36 @@ def _enqueue(
             issued_at=stamp,
         )
         entries.append(
-            OutboxEntry(
-                peer_id=release.peer_id,
-                kind=release.kind,
-                record_uuid=release.record_uuid,
-                version=version,
-                op=op,
-                jws=env.sign_envelope(envelope, sign),
-                created_at=now,
-            )  # fmt: skip
+            {
+                "peer_id": release.peer_id,
+                "kind": release.kind,
+                "record_uuid": release.record_uuid,
+                "version": version,
+                "op": op,
+                "jws": env.sign_envelope(envelope, sign),
+                "created_at": now,
+                "acked_at": None,
+                "refused": "",
+                "held_version": None,
+            }
         )
         release.sent_version = version
     with transaction.atomic():
         _outbox_lock()
         if not fresh:
             _supersede(entries)
-        fast_insert(OutboxEntry, entries)
+        fast_insert_rows(OutboxEntry, entries)
         releases = [r for r, _o in pairs if r.pk]
         fast_update(Release, releases, ["sent_version"])
     return len(entries)
 
 
-def _supersede(entries: list[OutboxEntry]) -> None:
-    by_peer: dict[int, dict[Any, OutboxEntry]] = {}
+def _supersede(entries: list[dict[str, Any]]) -> None:
+    """Delete older entries for the same records and peers; the new entry (a row of
+    :func:`fast_insert_rows`) takes over what the peer is known to hold."""
+    by_peer: dict[int, dict[Any, dict[str, Any]]] = {}
     for e in entries:
-        by_peer.setdefault(e.peer_id, {})[e.record_uuid] = e
+        by_peer.setdefault(e["peer_id"], {})[e["record_uuid"]] = e
     for peer_id, wanted in by_peer.items():
         uuids = list(wanted)
         for i in range(0, len(uuids), 900):
@@ -907,7 +925,7 @@ def _supersede(entries: list[OutboxEntry]) -> None:
                 ids.append(oid)
                 if acked_at is not None and not refused:
                     held = version if op == "upsert" else None
-                wanted[ruuid].held_version = held
+                wanted[ruuid]["held_version"] = held
             if ids:
                 OutboxEntry.objects.filter(id__in=ids).delete()
 
