@@ -27,7 +27,7 @@ log = logging.getLogger("liaison.exchange.sync")
 POLL_INTERVAL = float(os.environ.get("LIAISON_SYNC_INTERVAL", "10"))
 #: Longest wait between attempts while a peer is down (env LIAISON_SYNC_MAX_BACKOFF).
 MAX_BACKOFF = float(os.environ.get("LIAISON_SYNC_MAX_BACKOFF", "60"))
-PAGE_SIZE = int(os.environ.get("LIAISON_SYNC_PAGE", "1000"))
+PAGE_SIZE = int(os.environ.get("LIAISON_SYNC_PAGE", "2000"))
 
 
 @dataclass
