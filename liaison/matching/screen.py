@@ -19,7 +19,9 @@ nationalities and id numbers are "unknown" and neither help nor hurt.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import gc
 import multiprocessing
 import os
 import sys
@@ -141,6 +143,22 @@ def _records(path: Path, reader: Iterator[list[str]]) -> Iterator[tuple[int, int
         ) from None
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic structures.
+
+    Millions of new rows would otherwise trigger repeated full collections, each
+    walking every object already loaded.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _cell(values: Sequence[str], i: int | None) -> str:
     if i is None or i >= len(values):
         return ""
@@ -157,7 +175,7 @@ def load(path: Path) -> Loaded:
     out = Loaded()
     name_ids: dict[str, int] = {}
     dates: dict[str, PartialDate | None] = {}
-    with _open(path) as fh:
+    with _open(path) as fh, _no_gc():
         reader = csv.reader(fh)
         _, pos = _header(path, reader)
         i_id, i_name, i_birth = pos["id"], pos["full_name"], pos["birth_date"]
@@ -339,9 +357,16 @@ def _run(
         ):
             # Fork: the workers share the watchlist index and the input columns
             # copy-on-write; only spans go out and hits come back.
+            # gc.freeze: the collector in the workers must not walk (and so write to,
+            # and so copy) every object inherited from the parent.
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(workers) as pool:
-                yield from pool.imap_unordered(_screen_names, spans)
+            gc.freeze()
+            try:
+                # the workers collect garbage (the parent pauses it while collecting hits)
+                with ctx.Pool(workers, initializer=gc.enable) as pool:
+                    yield from pool.imap_unordered(_screen_names, spans)
+            finally:
+                gc.unfreeze()
         else:
             for span in spans:
                 yield _screen_names(span)
@@ -399,35 +424,36 @@ def screen(
 
     Input rows come in file order, the hits of one row best first.
     """
-    blocker, wl_by_name, wl_by_doc = _watchlist_index(watchlist)
-    rows_of: list[list[int] | int] = [-1] * len(inputs.names)
-    for row, k in enumerate(inputs.name_of):
-        got = rows_of[k]
-        if got == -1:
-            rows_of[k] = row
-        elif isinstance(got, list):
-            got.append(row)
-        else:
-            rows_of[k] = [got, row]
-    job = _Job(
-        blocker,
-        wl_by_name,
-        wl_by_doc,
-        inputs,
-        rows_of,
-        max(0.0, (threshold - 0.1) / NAME_WEIGHT),
-        threshold,
-        margin,
-    )
     by_row: dict[int, list[Hit]] = {}
-    progress = _Progress(show_progress, len(inputs.names))
-    try:
-        for n_names, found in _run(job, workers or os.cpu_count() or 1, progress):
-            by_row.update(found)
-            progress.advance_names(n_names)
-    finally:
-        progress.stop()
-    del job, rows_of
+    with _no_gc():
+        blocker, wl_by_name, wl_by_doc = _watchlist_index(watchlist)
+        rows_of: list[list[int] | int] = [-1] * len(inputs.names)
+        for row, k in enumerate(inputs.name_of):
+            got = rows_of[k]
+            if got == -1:
+                rows_of[k] = row
+            elif isinstance(got, list):
+                got.append(row)
+            else:
+                rows_of[k] = [got, row]
+        job = _Job(
+            blocker,
+            wl_by_name,
+            wl_by_doc,
+            inputs,
+            rows_of,
+            max(0.0, (threshold - 0.1) / NAME_WEIGHT),
+            threshold,
+            margin,
+        )
+        progress = _Progress(show_progress, len(inputs.names))
+        try:
+            for n_names, found in _run(job, workers or os.cpu_count() or 1, progress):
+                by_row.update(found)
+                progress.advance_names(n_names)
+        finally:
+            progress.stop()
+        del job, rows_of
     ids = inputs.ids
     for row in sorted(by_row):
         input_id = ids[row]
