@@ -243,6 +243,7 @@ class _Job:
 
 
 _JOB: _Job | None = None
+_name_keys_once = name_keys.__wrapped__
 _NONE = (-1.0, "")
 #: the most a pair with conflicting birth dates can get from dates and nationality
 _CONFLICT_BEST = DATE_ADJUST[DateRelation.CONFLICT] + max(
@@ -330,7 +331,8 @@ def _screen_names(span: tuple[int, int]) -> tuple[int, list[tuple[int, list[Hit]
     names = job.inputs.names
     out: list[tuple[int, list[Hit]]] = []
     for k in range(*span):
-        keys = name_keys(names[k])
+        # each distinct name comes once: not kept in the name_keys cache
+        keys = _name_keys_once(names[k])
         matches = job.blocker.similar(keys, job.min_name) if not keys.empty else []
         rows = job.rows_of[k]
         docs = job.inputs.id_numbers
