@@ -14,6 +14,12 @@ middle and given names; Lao syllables; Russian given names and surnames.
     python benchmarks/matching_speed.py            # full size
     python benchmarks/matching_speed.py --scale 0.05   # quick run
 
+Only ``screen.main`` is timed (CSV files in, ``HITS.csv`` out), not the
+generation of the synthetic files. Memory is that of all processes together:
+``peak_rss_mib`` sums the RSS of the parent and its forked workers (pages they
+share copy-on-write are counted once per process), ``peak_pss_mib`` shares
+those pages out (from ``/proc/<pid>/smaps_rollup``).
+
 Prints JSON and writes ``benchmarks/results/matching_speed.json``.
 """
 
