@@ -30,6 +30,7 @@ from liaison.cooperation.models import (
 )
 from liaison.core.models import User
 from liaison.core.node import this_node
+from liaison.core.schemas import RecordOut
 
 router = Router(tags=["cooperation"])
 
@@ -44,22 +45,6 @@ def _direction(qs: QuerySet, direction: str) -> QuerySet:
     if direction in ("received", "partner"):
         return qs.exclude(origin=this_node().id)
     return qs
-
-
-class RecordOut(Schema):
-    uuid: UUID
-    origin: str
-    origin_country: str
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    tlp: str
-    handling: str
-    owner_unit: str
-
-    @staticmethod
-    def resolve_owner_unit(obj: Any) -> str:
-        return str(obj.owner_unit.code)
 
 
 class FileIn(Schema):

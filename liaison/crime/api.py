@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from liaison.core.gazetteer import GazetteerError, resolve_province
 from liaison.core.models import Province, User
+from liaison.core.schemas import RecordOut
 from liaison.crime import services
 from liaison.crime.models import (
     CultivationSite,
@@ -45,22 +46,6 @@ def _province(code: str, day: dt.date | None, field: str = "province") -> Provin
         return resolve_province(code, day)
     except GazetteerError as exc:
         raise ValidationError({field: str(exc)}) from exc
-
-
-class RecordOut(Schema):
-    uuid: UUID
-    origin: str
-    origin_country: str
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    tlp: str
-    handling: str
-    owner_unit: str
-
-    @staticmethod
-    def resolve_owner_unit(obj: Any) -> str:
-        return str(obj.owner_unit.code)
 
 
 # --- cases ---------------------------------------------------------------------------
