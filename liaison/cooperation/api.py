@@ -28,15 +28,11 @@ from liaison.cooperation.models import (
     Patrol,
     WantedNotice,
 )
-from liaison.core.models import User
+from liaison.core.middleware import request_user as _user
 from liaison.core.node import this_node
 from liaison.core.schemas import RecordOut
 
 router = Router(tags=["cooperation"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _direction(qs: QuerySet, direction: str) -> QuerySet:

@@ -69,7 +69,7 @@ from liaison.core.audit import Actor
 from liaison.core.middleware import client_address, current_request
 from liaison.core.models import BorderGate, Record, Role, Tlp, Unit, UnitKind, User
 from liaison.core.node import this_node
-from liaison.core.services import require_role, require_unit_access
+from liaison.core.services import get_or_404, require_role, require_unit_access
 
 R = TypeVar("R", bound=Record)
 
@@ -188,10 +188,7 @@ def visible(model: type[R], user: User) -> models.QuerySet[R]:
 
 
 def get_visible(model: type[R], user: User, **lookup: Any) -> R:
-    try:
-        return visible(model, user).get(**lookup)
-    except (model.DoesNotExist, ValueError, ValidationError) as exc:  # type: ignore[attr-defined]
-        raise Http404(_("No such record.")) from exc
+    return get_or_404(visible(model, user), **lookup)
 
 
 def _reference(model: type[Record], prefix: str) -> str:

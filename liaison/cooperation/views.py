@@ -37,12 +37,9 @@ from liaison.cooperation.models import (
     WantedNotice,
     WantedStatus,
 )
+from liaison.core.middleware import request_user as _user
 from liaison.core.models import Role, User
 from liaison.core.node import this_node
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _page(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:

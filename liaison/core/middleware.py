@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from liaison.core.models import User
 
 #: (username, unit, source address) of the request being served, for audit entries.
 current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
@@ -44,3 +48,13 @@ class RequestContextMiddleware:
 
 def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of a view or API call (login and token auth guarantee one)."""
+    return request.user  # type: ignore[return-value]
+
+
+def api_source(request: HttpRequest) -> str:
+    """Where an API call came from, as audit entries record it."""
+    return "api " + client_address(request)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.audit import Actor
 from liaison.core.models import ApiToken, Province, Role, Unit, UnitKind, User
+
+M = TypeVar("M", bound=models.Model)
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -31,6 +35,15 @@ def require_unit_access(user: User, unit: Unit | None) -> None:
         return
     if user.unit is None or not user.unit.contains(unit):
         raise PermissionDenied(_("This unit is outside your unit's area."))
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """One object of ``queryset`` (already limited to what the user may see), else Http404:
+    a record outside the user's area looks exactly like one that does not exist."""
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(_("No such record.")) from exc
 
 
 # --- units ---------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from liaison.core.gazetteer import GazetteerError, resolve_province
-from liaison.core.models import Province, User
+from liaison.core.middleware import api_source as _source
+from liaison.core.middleware import request_user as _user
+from liaison.core.models import Province
 from liaison.core.schemas import RecordOut
 from liaison.crime import services
 from liaison.crime.models import (
@@ -31,14 +33,6 @@ from liaison.crime.models import (
 from liaison.crime.values import parse_drug, parse_unit
 
 router = Router(tags=["crime"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _source(request: HttpRequest) -> str:
-    return "api " + (request.META.get("REMOTE_ADDR") or "")
 
 
 def _province(code: str, day: dt.date | None, field: str = "province") -> Province:

@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from liaison.core import audit
 from liaison.core.audit import Actor
 from liaison.core.models import Record, Role, Unit, User
 from liaison.core.node import this_node
-from liaison.core.services import require_role, require_unit_access
+from liaison.core.services import get_or_404, require_role, require_unit_access
 from liaison.crime.models import DrugCase, Person, Seizure
 from liaison.crime.values import parse_partial_date, quantity_text, seizure_key
 
@@ -63,10 +62,7 @@ def visible(model: type[R], user: User) -> models.QuerySet[R]:
 
 def get_visible(model: type[R], user: User, **lookup: Any) -> R:
     """One record the user may see, else Http404 (no hint that it exists elsewhere)."""
-    try:
-        return visible(model, user).get(**lookup)
-    except (model.DoesNotExist, ValueError, ValidationError) as exc:  # type: ignore[attr-defined]
-        raise Http404(_("No such record.")) from exc
+    return get_or_404(visible(model, user), **lookup)
 
 
 def read_person(person: Person, *, user: User | None, source: str = "", via: str = "web") -> Person:

@@ -14,16 +14,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from liaison.core.models import Role, User
+from liaison.core.middleware import request_user as _user
+from liaison.core.models import Role
 from liaison.exchange import services
 from liaison.exchange.models import Peer, PeerStatus, Release, ReleaseState
 from liaison.exchange.registry import get_kind
 
 router = Router(tags=["exchange"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class PeerOut(Schema):

@@ -11,20 +11,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from liaison.core.models import User
+from liaison.core.middleware import api_source as _source
+from liaison.core.middleware import request_user as _user
 from liaison.matching import DEFAULT_THRESHOLD
 from liaison.screening import services
 from liaison.screening.models import MatchAlert
 
 router = Router(tags=["screening"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _source(request: HttpRequest) -> str:
-    return "api " + (request.META.get("REMOTE_ADDR") or "")
 
 
 class PersonHitOut(Schema):

@@ -16,15 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.core.middleware import client_address
-from liaison.core.models import Role, User
+from liaison.core.middleware import request_user as _user
+from liaison.core.models import Role
 from liaison.core.services import require_role
 from liaison.screening import services
 from liaison.screening.forms import DecisionForm, SearchForm
 from liaison.screening.models import AlertStatus
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _error_text(exc: ValidationError) -> str:

@@ -20,10 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         password = options["password"]
         actor = Actor.system("demo")
-        admin = User.objects.get(username="admin")
-        admin.set_password(password)
-        admin.must_change_password = False
-        admin.save()
+        services.change_password(User.objects.get(username="admin"), password)
         department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("path").first()
         province = Unit.objects.filter(kind=UnitKind.PROVINCE_POLICE).order_by("path").first()
         for username, unit, roles in (
