@@ -76,10 +76,14 @@ def blocking_keys(keys: NameKeys) -> tuple[list[str], list[str], list[str]]:
 
 
 def prefilter_text(keys: NameKeys) -> str:
-    """Sorted phonetic words of the first variant (for the C-speed prefilter)."""
+    """Sorted phonetic words of the variant with the fewest words (for the C-speed prefilter).
+
+    Hyphenated syllables (Tha-Rok Vi-Marn) are compared joined, as Lao script writes them.
+    """
     if not keys.variants:
         return ""
-    return " ".join(sorted(t.phon for t in keys.variants[0] if not t.optional))
+    fewest = min(keys.variants, key=len)
+    return " ".join(sorted(t.phon for t in fewest if not t.optional))
 
 
 class NameBlocker:

@@ -32,7 +32,9 @@ from .scripts import Script, _char_script, detect_script, has_vietnamese_marks
 
 _TONE_LETTERS = re.compile("[˥˦˧˨˩]")
 _NON_LETTER = re.compile(r"[^a-z]+")
-_SPLIT = re.compile(r"[\s,;/_.()\[\]\"']+")
+_SPLIT = re.compile(r"[\s,;/_.()\[\]\"]+|'(?!\w)|(?<!\w)'")
+# Soft signs and apostrophes written inside a romanised word (Natal'ya, Natalʹya).
+_SOFT_SIGN = re.compile("(?<=\\w)['\u02b9\u02bc\u2019](?=\\w)")
 _HYPHEN = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014\u00b7]+")
 
 # Vietnamese syllable: onset + 1..3 vowels + optional coda (folded ASCII).
@@ -129,6 +131,12 @@ _PHON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for p, r in (
         (r"w", "v"),
         (r"q", "k"),
+        # Lao/Thai-style spellings: bp for the unaspirated p, non-rhotic r after a
+        # vowel (Vimarn = Viman, Kor = Ko), ae for the open e.
+        (r"bp", "p"),
+        (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),
+        (r"ae", "e"),
+        (r"(?<=[aeiou])w$", "o"),
         (r"shch|sch|shh", "s"),
         (r"tsch|tch|dzh|dj|zh|ch|tj", "j"),
         (r"ck", "k"),
@@ -320,10 +328,14 @@ def _make_tokens(raw: str) -> tuple[tuple[NameToken, ...], ...]:
             script = _token_script(part)
             marked = unicodedata.normalize("NFC", part.lower())
             readings = _romanise_token(part, script)
+            if script is Script.LATIN:
+                german = _german_reading(readings[0])
+                if german:
+                    readings = (*readings, german)
             alts = []
             for reading in readings:
                 fold = _NON_LETTER.sub("", anyascii(fold_vietnamese(reading)).lower())
-                if script not in (Script.LAO, Script.CYRILLIC):
+                if script is Script.VIETNAMESE:
                     fold = _NON_LETTER.sub("", anyascii(fold_vietnamese(part)).lower())
                 phon = phonetic(fold)
                 if not phon:
@@ -348,8 +360,17 @@ def _make_tokens(raw: str) -> tuple[tuple[NameToken, ...], ...]:
     return tuple(dict.fromkeys(results))
 
 
+def _german_reading(fold: str) -> str | None:
+    """A German-style romanisation (Muchmanowa, Roditschewa, Julija) read the English way."""
+    if "w" not in fold and "sch" not in fold:
+        return None
+    t = fold.replace("tsch", "\0").replace("sch", "sh").replace("ch", "kh").replace("\0", "ch")
+    return re.sub(r"(?<![bcdfghklmnpqrstvxz])j", "y", t)
+
+
 def _split_words(name: str) -> list[str]:
     name = unicodedata.normalize("NFC", name)
+    name = _SOFT_SIGN.sub("", name.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111"))
     return [w for w in _SPLIT.split(name) if w and not _HYPHEN.fullmatch(w)]
 
 

@@ -10,7 +10,7 @@ from rapidfuzz.distance import Indel
 
 from .dates import DATE_NOTES, DateRelation, PartialDate, compare_dates, parse_date
 from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
-from .names import NameKeys, is_gender_pair, is_given_name_conflict, name_keys
+from .names import NameKeys, NameToken, is_gender_pair, is_given_name_conflict, name_keys
 from .scripts import Script
 
 #: Default decision threshold for ``liaison screen`` and alerts (tuned on the
@@ -39,6 +39,28 @@ PLATE_EQUAL = 0.1
 
 TONE_CONFLICT_PENALTY = 0.3
 GENDER_CONFLICT_PENALTY = 0.3
+#: Folded syllables that Vietnamese always writes with marks (Nguyễn, Văn, Thị ...):
+#: seen without them, the name was typed without marks, so a bare word in it says
+#: nothing about its tone.
+USUALLY_MARKED = frozenset(
+    [
+        "nguyen",
+        "tran",
+        "pham",
+        "dang",
+        "bui",
+        "duong",
+        "hoang",
+        "huynh",
+        "doan",
+        "trinh",
+        "dinh",
+        "van",
+        "thi",
+        "duc",
+    ]
+)
+
 #: Token similarity below this counts as "different word".
 TOKEN_MIN = 0.7
 
@@ -211,6 +233,20 @@ def _compare_variant(
     return tok_score, pairs, joined
 
 
+def _fully_marked(keys: NameKeys, words: Sequence[NameToken]) -> bool:
+    """The name is written with its marks, so a word without any is a level-tone word.
+
+    True when at least half the words carry marks, or when some do and no bare word
+    is one that is always marked (a bare Nguyen or Van means marks were not typed).
+    """
+    if not keys.marked_name:
+        return False
+    marked = sum(t.has_marks for t in words)
+    if 2 * marked >= len(words):
+        return True
+    return marked > 0 and not any(not t.has_marks and t.fold in USUALLY_MARKED for t in words)
+
+
 def compare_names(a: NameKeys, b: NameKeys) -> NameComparison:
     """Similarity of two names in 0..1, with notes (tone conflicts, word order …)."""
     cmp = compare_names_at_least(a, b, -1.0)
@@ -259,9 +295,10 @@ def compare_names_at_least(
     # Tone-mark conflicts: words equal once folded, both marked, marks differ.
     # A word without marks in a name that is otherwise written with marks is a
     # level-tone word (Lan vs Lân); in a mostly unmarked name it is just untyped.
-    full_a = a.marked_name and 2 * sum(t.has_marks for t in va) >= len(va)
-    full_b = b.marked_name and 2 * sum(t.has_marks for t in vb) >= len(vb)
-    for i, j, _ in pairs:
+    full_a = _fully_marked(a, va)
+    full_b = _fully_marked(b, vb)
+    latin = {Script.LATIN, Script.VIETNAMESE}
+    for i, j, _ in pairs if a.script in latin and b.script in latin else ():
         x, y = va[i], vb[j]
         marks_known = (x.has_marks or full_a) and (y.has_marks or full_b)
         if (
@@ -271,7 +308,10 @@ def compare_names_at_least(
             and x.marked != y.marked
         ):
             penalty += TONE_CONFLICT_PENALTY
-            notes.append(f"tone-mark conflict {x.marked.capitalize()}/{y.marked.capitalize()}")
+            notes.append(
+                f"tone-mark conflict {x.marked.capitalize()}/{y.marked.capitalize()}"
+                " (same letters, different marks: counts against a match)"
+            )
     if not strict and score >= 0.5:
         for x in va:
             for y in vb:

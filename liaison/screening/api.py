@@ -57,9 +57,15 @@ def search_persons(
     ``birth_date`` (YYYY, YYYY-MM, YYYY-MM-DD), ``nationality`` (ISO 3166-1) and
     ``id_number`` sharpen the ranking. Each person returned is audited as read."""
     hits = services.search_persons(
-        _user(request), q, birth_date=birth_date, nationality=nationality,
-        id_number=id_number, limit=limit, source=_source(request), via="api",
-    )  # fmt: skip
+        _user(request),
+        q,
+        birth_date=birth_date,
+        nationality=nationality,
+        id_number=id_number,
+        limit=limit,
+        source=_source(request),
+        via="api",
+    )
     return {
         "query": q,
         "threshold": services.SEARCH_THRESHOLD,
@@ -79,7 +85,7 @@ def search_persons(
                 "score": h.score,
                 "explanation": h.explanation,
                 "partial_name": h.partial,
-            }  # fmt: skip
+            }
             for h in hits
         ],
     }
@@ -131,10 +137,19 @@ def _side(alert: MatchAlert, prefix: str) -> dict[str, Any]:
         "kind": getattr(alert, f"{prefix}_kind"),
         "uuid": getattr(alert, f"{prefix}_uuid"),
         "local": getattr(alert, f"{prefix}_local"),
-        **{k: str(snap.get(k, "") or "") for k in ("name", "latin_name", "birth_date",
-                                                   "nationality", "id_number", "origin",
-                                                   "reference")},
-    }  # fmt: skip
+        **{
+            k: str(snap.get(k, "") or "")
+            for k in (
+                "name",
+                "latin_name",
+                "birth_date",
+                "nationality",
+                "id_number",
+                "origin",
+                "reference",
+            )
+        },
+    }
 
 
 class DecisionIn(Schema):

@@ -12,7 +12,7 @@ class SearchForm(forms.Form):
                 "placeholder": "Souksavanh · ສຸກສະຫວັນ · Nguyễn Văn Hùng · Иванов",
                 "autofocus": True,
                 "type": "search",
-            }  # fmt: skip
+            }
         ),
     )
     birth_date = forms.CharField(

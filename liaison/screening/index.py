@@ -321,8 +321,15 @@ def _rows(
                 ),
             )
         else:
-            fields = ("id", "full_name", "latin_name", "other_names", "birth_date",
-                      "nationality", "id_documents")  # fmt: skip
+            fields = (
+                "id",
+                "full_name",
+                "latin_name",
+                "other_names",
+                "birth_date",
+                "nationality",
+                "id_documents",
+            )
             yield (
                 kind,
                 (

@@ -24,7 +24,6 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,9 +47,6 @@ from liaison.matching import (
     MatchResult,
     PersonRecord,
     PreparedPerson,
-    name_keys,
-    normalise_nationality,
-    parse_date,
     prepare,
     score_prepared,
 )
@@ -90,9 +86,14 @@ def _aliases(obj: MatchTarget, phones: bool = True) -> list[PersonRecord]:
         numbers = _phones(obj.phones) if phones else ()
     else:
         entries = indexes.notice_entries(
-            obj.pk, obj.full_name, obj.latin_name, obj.other_names, obj.birth_date,
-            obj.nationality, obj.id_documents,
-        )  # fmt: skip
+            obj.pk,
+            obj.full_name,
+            obj.latin_name,
+            obj.other_names,
+            obj.birth_date,
+            obj.nationality,
+            obj.id_documents,
+        )
         numbers = ()
     return [
         PersonRecord(e.key, e.name, e.birth_date, e.nationality, e.id_number, numbers)
@@ -107,8 +108,9 @@ def _lenient(rec: PersonRecord) -> PreparedPerson:
     except MatchingInputError:
         pass
     try:
-        return prepare(PersonRecord(rec.id, rec.full_name, "", rec.nationality, rec.id_number,
-                                    rec.phones))  # fmt: skip
+        return prepare(
+            PersonRecord(rec.id, rec.full_name, "", rec.nationality, rec.id_number, rec.phones)
+        )
     except MatchingInputError:
         return prepare(PersonRecord(rec.id, rec.full_name, "", "", rec.id_number, rec.phones))
 
@@ -137,8 +139,9 @@ def snapshot(obj: MatchTarget) -> dict[str, Any]:
         "nationality": obj.nationality,
     }
     if isinstance(obj, Person):
-        data.update(id_number=obj.id_number, phones=obj.phones, sex=obj.sex,
-                    reference=obj.person_ref)  # fmt: skip
+        data.update(
+            id_number=obj.id_number, phones=obj.phones, sex=obj.sex, reference=obj.person_ref
+        )
     else:
         data.update(
             id_number=", ".join(str(d.get("number", "")) for d in obj.id_documents or []),
@@ -176,11 +179,23 @@ def find_matches(
     wanted: dict[str, set[int]] = {k: set() for k in kinds}
     for rec in mine:
         try:
-            hits = idx.query(rec.full_name, rec.birth_date, rec.nationality, rec.id_number,
-                             threshold=max(0.0, threshold - 0.05), limit=CANDIDATE_LIMIT)  # fmt: skip
+            hits = idx.query(
+                rec.full_name,
+                rec.birth_date,
+                rec.nationality,
+                rec.id_number,
+                threshold=max(0.0, threshold - 0.05),
+                limit=CANDIDATE_LIMIT,
+            )
         except MatchingInputError:
-            hits = idx.query(rec.full_name, "", "", rec.id_number,
-                             threshold=max(0.0, threshold - 0.1), limit=CANDIDATE_LIMIT)  # fmt: skip
+            hits = idx.query(
+                rec.full_name,
+                "",
+                "",
+                rec.id_number,
+                threshold=max(0.0, threshold - 0.1),
+                limit=CANDIDATE_LIMIT,
+            )
         for hit in hits:
             kind, pk = indexes.parse_key(hit.person_id)
             if kind in wanted:
@@ -206,11 +221,19 @@ def find_matches(
 
 def _pair_exists(a: MatchTarget, b: MatchTarget) -> bool:
     return MatchAlert.objects.filter(
-        Q(subject_kind=a.record_kind, subject_uuid=a.uuid,
-          candidate_kind=b.record_kind, candidate_uuid=b.uuid)
-        | Q(subject_kind=b.record_kind, subject_uuid=b.uuid,
-            candidate_kind=a.record_kind, candidate_uuid=a.uuid)
-    ).exists()  # fmt: skip
+        Q(
+            subject_kind=a.record_kind,
+            subject_uuid=a.uuid,
+            candidate_kind=b.record_kind,
+            candidate_uuid=b.uuid,
+        )
+        | Q(
+            subject_kind=b.record_kind,
+            subject_uuid=b.uuid,
+            candidate_kind=a.record_kind,
+            candidate_uuid=a.uuid,
+        )
+    ).exists()
 
 
 def match_record(
@@ -225,21 +248,31 @@ def match_record(
         try:
             with transaction.atomic():
                 alert = MatchAlert.objects.create(
-                    subject_kind=obj.record_kind, subject_uuid=obj.uuid,
-                    subject_local=_is_local(obj), subject_unit_id=obj.owner_unit_id,
+                    subject_kind=obj.record_kind,
+                    subject_uuid=obj.uuid,
+                    subject_local=_is_local(obj),
+                    subject_unit_id=obj.owner_unit_id,
                     subject_snapshot=snapshot(obj),
-                    candidate_kind=cand.record_kind, candidate_uuid=cand.uuid,
-                    candidate_local=_is_local(cand), candidate_unit_id=cand.owner_unit_id,
+                    candidate_kind=cand.record_kind,
+                    candidate_uuid=cand.uuid,
+                    candidate_local=_is_local(cand),
+                    candidate_unit_id=cand.owner_unit_id,
                     candidate_snapshot=snapshot(cand),
-                    score=res.score, threshold=threshold, explanation=res.explanation,
-                    reasons=list(res.reasons), created_at=timezone.now(),
-                )  # fmt: skip
+                    score=res.score,
+                    threshold=threshold,
+                    explanation=res.explanation,
+                    reasons=list(res.reasons),
+                    created_at=timezone.now(),
+                )
                 audit.record(
-                    "match.alert", alert, actor=Actor.system("screening"),
+                    "match.alert",
+                    alert,
+                    actor=Actor.system("screening"),
                     subject=f"{obj.record_kind}/{obj.uuid}",
                     candidate=f"{cand.record_kind}/{cand.uuid}",
-                    score=res.score, explanation=res.explanation,
-                )  # fmt: skip
+                    score=res.score,
+                    explanation=res.explanation,
+                )
         except IntegrityError:  # raised meanwhile by another process
             continue
         raised.append(alert)
@@ -323,9 +356,11 @@ def batch_plan(only_new: bool = False) -> list[tuple[str, models.QuerySet[Any]]]
 
 
 def match_all(
-    *, only_new: bool = False, threshold: float = DEFAULT_THRESHOLD,
+    *,
+    only_new: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
     on_progress: Callable[[str, int | None], Any] | None = None,
-) -> BatchResult:  # fmt: skip
+) -> BatchResult:
     """Match every person held here against the other side (after bulk imports, seeding or
     installing this app). Idempotent: existing alerts and decisions stay as they are."""
     import time
@@ -356,147 +391,6 @@ def match_all(
             cursor.save()
     result.seconds = time.perf_counter() - started
     return result
-
-
-# =========================================================================== search
-
-
-@dataclass
-class SearchHit:
-    person: Person
-    score: float
-    explanation: str
-    partial: bool = False
-
-    @property
-    def percent(self) -> int:
-        return round(self.score * 100)
-
-
-def _check_query(birth_date: str, nationality: str) -> None:
-    errors = {}
-    try:
-        parse_date(birth_date or "")
-    except MatchingInputError as exc:
-        errors["birth_date"] = str(exc)
-    try:
-        normalise_nationality(nationality or "")
-    except MatchingInputError as exc:
-        errors["nationality"] = str(exc)
-    if errors:
-        raise ValidationError(errors)
-
-
-def _score_search(
-    query: list[PreparedPerson], words: int, person: Person
-) -> tuple[MatchResult | None, bool]:
-    """Score a person for a search: the whole name, or (when the query has fewer words than
-    the name) the best part of the name of the query's length, a little lower."""
-    aliases = _aliases(person, phones=False)  # a search query has no phone number
-    best = _best(query, [_lenient(a) for a in aliases])
-    partial = False
-    if words:
-        for alias in aliases:
-            parts = alias.full_name.split()
-            if len(parts) <= words or len(parts) > 7:
-                continue
-            vietnamese = name_keys(alias.full_name).vietnamese_like
-            subs = [
-                _lenient(
-                    PersonRecord(
-                        alias.id,
-                        " ".join(parts[i] for i in c),
-                        alias.birth_date,
-                        alias.nationality,
-                        alias.id_number,
-                        alias.phones,
-                    )
-                )  # fmt: skip
-                for c in combinations(range(len(parts)), words)
-                # A Vietnamese middle name (Văn, Thị …) alone identifies nobody.
-                if not (vietnamese and len(parts) >= 3 and 0 not in c and len(parts) - 1 not in c)
-            ]
-            res = _best(query, subs)
-            if res is None:
-                continue
-            penalty = PARTIAL_PENALTY * (len(parts) - words)
-            score = round(max(0.0, res.score - penalty), 4)
-            if best is None or score > best.score:
-                note = _("part of the name (%(n)s of %(m)s words)") % {"n": words, "m": len(parts)}
-                best = MatchResult(score, res.name_score, (*res.reasons, note))
-                partial = True
-    return best, partial
-
-
-def search_persons(
-    user: User,
-    q: str = "",
-    *,
-    birth_date: str = "",
-    nationality: str = "",
-    id_number: str = "",
-    limit: int = 20,
-    threshold: float = SEARCH_THRESHOLD,
-    source: str = "",
-    via: str = "web",
-) -> list[SearchHit]:
-    """Persons the user may see whose name (in any script) resembles ``q``, ranked, with the
-    explanation. Every person returned is recorded in the audit log as read."""
-    q = " ".join((q or "").split())[:200]
-    id_number = (id_number or "").strip()[:64]
-    birth_date = (birth_date or "").strip()
-    nationality = (nationality or "").strip().upper()
-    if not q and not id_number:
-        raise ValidationError({"q": _("Type a name or an identity document number.")})
-    _check_query(birth_date, nationality)
-    limit = max(1, min(int(limit), 100))
-    query_rec = PersonRecord("?search", q, birth_date, nationality, id_number)
-    query = [_lenient(query_rec)]
-    words = len(q.split())
-    ranked: dict[int, None] = {}  # ordered: index hits (best first), then word hits
-    if q:
-        word_hits: list[int] = []
-        for side in indexes.SIDES:
-            idx = indexes.get_index(side)
-            for hit in idx.query(q, birth_date, nationality, id_number,
-                                 threshold=max(0.3, threshold - 0.3), limit=200):  # fmt: skip
-                kind, pk = indexes.parse_key(hit.person_id)
-                if kind == SideKind.PERSON:
-                    ranked.setdefault(pk)
-            word_hits += idx.word_candidates(q)
-        for pk in word_hits:
-            ranked.setdefault(pk)
-    qs = crime.visible(Person, user).select_related("case", "owner_unit")
-    found: list[Person] = []
-    pks = list(ranked)
-    # Visibility first, then the cap: another unit's namesakes never crowd out one's own.
-    for start in range(0, len(pks), 900):
-        if len(found) >= SEARCH_CANDIDATES:
-            break
-        part = pks[start : start + 900]
-        rows = {p.pk: p for p in qs.filter(pk__in=part)}
-        found += [rows[pk] for pk in part if pk in rows]
-    found = found[:SEARCH_CANDIDATES]
-    if id_number:
-        seen = {p.pk for p in found}
-        found += [p for p in qs.filter(id_number__iexact=id_number)[:limit] if p.pk not in seen]
-    hits: list[SearchHit] = []
-    for person in found:
-        res, partial = _score_search(query, words if q else 0, person)
-        if res is not None and res.score >= threshold:
-            hits.append(SearchHit(person, res.score, res.explanation, partial))
-    hits.sort(key=lambda h: (-h.score, h.partial, h.person.full_name, h.person.pk))
-    hits = hits[:limit]
-    with transaction.atomic():
-        actor = crime.actor_for(user, source)
-        audit.record("person.search", actor=actor, object_kind="crime.person", query=q,
-                     birth_date=birth_date, nationality=nationality, id_number=id_number,
-                     results=len(hits), via=via)  # fmt: skip
-        crime.read_persons([h.person for h in hits], user=user, source=source, via=f"{via} search")
-    return hits
-
-
-# =========================================================================== reading and deciding alerts
 
 
 def _side_visible(prefix: str, user: User) -> Q:
@@ -563,20 +457,25 @@ def _decide(alert: MatchAlert, user: User, status: str, note: str, source: str) 
         locked = MatchAlert.objects.select_for_update().get(pk=locked.pk)
         if locked.status != AlertStatus.OPEN:
             raise ValidationError(
-                {"status": _("This alert was already decided (%(s)s).")
-                 % {"s": locked.get_status_display()}}
-            )  # fmt: skip
+                {
+                    "status": _("This alert was already decided (%(s)s).")
+                    % {"s": locked.get_status_display()}
+                }
+            )
         locked.status = status
         locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.decision_note = (note or "").strip()[:4000]
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         audit.record(
-            f"match.{'confirm' if status == AlertStatus.CONFIRMED else 'dismiss'}", locked,
-            actor=Actor.of(user, source), score=locked.score, note=locked.decision_note,
+            f"match.{'confirm' if status == AlertStatus.CONFIRMED else 'dismiss'}",
+            locked,
+            actor=Actor.of(user, source),
+            score=locked.score,
+            note=locked.decision_note,
             subject=f"{locked.subject_kind}/{locked.subject_uuid}",
             candidate=f"{locked.candidate_kind}/{locked.candidate_uuid}",
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -600,14 +499,32 @@ def require_decider(user: User) -> None:
 
 
 DECISION_COLUMNS = [
-    "alert_id", "status", "score", "threshold", "explanation", "created_at", "decided_at",
-    "decided_by", "note",
-    "subject_kind", "subject_uuid", "subject_origin", "subject_name", "subject_latin_name",
-    "subject_birth_date", "subject_nationality", "subject_id_number",
-    "candidate_kind", "candidate_uuid", "candidate_origin", "candidate_name",
-    "candidate_latin_name", "candidate_birth_date", "candidate_nationality",
+    "alert_id",
+    "status",
+    "score",
+    "threshold",
+    "explanation",
+    "created_at",
+    "decided_at",
+    "decided_by",
+    "note",
+    "subject_kind",
+    "subject_uuid",
+    "subject_origin",
+    "subject_name",
+    "subject_latin_name",
+    "subject_birth_date",
+    "subject_nationality",
+    "subject_id_number",
+    "candidate_kind",
+    "candidate_uuid",
+    "candidate_origin",
+    "candidate_name",
+    "candidate_latin_name",
+    "candidate_birth_date",
+    "candidate_nationality",
     "candidate_id_number",
-]  # fmt: skip
+]
 
 
 def decision_rows(include_open: bool = False) -> Iterator[list[str]]:
@@ -617,16 +534,32 @@ def decision_rows(include_open: bool = False) -> Iterator[list[str]]:
         qs = qs.exclude(status=AlertStatus.OPEN)
     for a in qs.iterator(chunk_size=2000):
         row = [
-            str(a.pk), a.status, f"{a.score:.4f}", f"{a.threshold:.2f}", a.explanation,
-            a.created_at.isoformat(), a.decided_at.isoformat() if a.decided_at else "",
-            a.decided_by.username if a.decided_by else "", a.decision_note,
-        ]  # fmt: skip
+            str(a.pk),
+            a.status,
+            f"{a.score:.4f}",
+            f"{a.threshold:.2f}",
+            a.explanation,
+            a.created_at.isoformat(),
+            a.decided_at.isoformat() if a.decided_at else "",
+            a.decided_by.username if a.decided_by else "",
+            a.decision_note,
+        ]
         for prefix in ("subject", "candidate"):
             snap = getattr(a, f"{prefix}_snapshot") or {}
             row += [
-                getattr(a, f"{prefix}_kind"), str(getattr(a, f"{prefix}_uuid")),
-                str(snap.get("origin", "")), str(snap.get("name", "")),
-                str(snap.get("latin_name", "")), str(snap.get("birth_date", "")),
-                str(snap.get("nationality", "")), str(snap.get("id_number", "")),
-            ]  # fmt: skip
+                getattr(a, f"{prefix}_kind"),
+                str(getattr(a, f"{prefix}_uuid")),
+                str(snap.get("origin", "")),
+                str(snap.get("name", "")),
+                str(snap.get("latin_name", "")),
+                str(snap.get("birth_date", "")),
+                str(snap.get("nationality", "")),
+                str(snap.get("id_number", "")),
+            ]
         yield row
+
+
+# Search lives in its own module; re-exported for callers of ``services``.
+from liaison.screening.search import SearchHit, search_persons  # noqa: E402
+
+__all__ = ["SearchHit", "search_persons"]

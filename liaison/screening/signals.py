@@ -29,8 +29,9 @@ def _run(what: str, fn: Any, *args: Any) -> None:
         log.exception("screening: %s failed", what)
 
 
-def record_saved(sender: Any, instance: Any, created: bool = False, raw: bool = False,
-                 **kwargs: Any) -> None:  # fmt: skip
+def record_saved(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     from liaison.screening import index, services
@@ -38,14 +39,16 @@ def record_saved(sender: Any, instance: Any, created: bool = False, raw: bool = 
     def after_commit() -> None:
         _run("updating the index", index.note_saved, instance, created)
         if created:
-            _run(f"matching {instance.record_kind} {instance.uuid}", services.match_record,
-                 instance)  # fmt: skip
+            _run(
+                f"matching {instance.record_kind} {instance.uuid}", services.match_record, instance
+            )
 
     transaction.on_commit(after_commit)
 
 
-def audit_saved(sender: Any, instance: Any, created: bool = False, raw: bool = False,
-                **kwargs: Any) -> None:  # fmt: skip
+def audit_saved(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or not created or instance.action != "exchange.apply":
         return
     from liaison.screening import services

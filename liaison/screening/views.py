@@ -41,10 +41,13 @@ def search(request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         try:
             hits = services.search_persons(
-                user, form.cleaned_data["q"], birth_date=form.cleaned_data["birth_date"],
+                user,
+                form.cleaned_data["q"],
+                birth_date=form.cleaned_data["birth_date"],
                 nationality=form.cleaned_data["nationality"],
-                id_number=form.cleaned_data["id_number"], source=client_address(request),
-            )  # fmt: skip
+                id_number=form.cleaned_data["id_number"],
+                source=client_address(request),
+            )
         except ValidationError as exc:
             for field, errors in getattr(exc, "message_dict", {"q": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -57,7 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "hits": hits,
             "elapsed_ms": elapsed_ms,
             "threshold": services.SEARCH_THRESHOLD,
-        },  # fmt: skip
+        },
     )
 
 
@@ -87,7 +90,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": AlertStatus.choices,
             "form": DecisionForm(),
-        },  # fmt: skip
+        },
     )
 
 

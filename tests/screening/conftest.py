@@ -32,19 +32,32 @@ def fresh_indexes(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 def cases(units) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     """A local case in Kỳ Sơn (Nghệ An), one in Hà Tĩnh, and a case received from Laos."""
     na = crime.create_case(
-        user=None, owner_unit=units.ky_son, case_ref="NA-1", detected_on=dt.date(2024, 5, 1),
+        user=None,
+        owner_unit=units.ky_son,
+        case_ref="NA-1",
+        detected_on=dt.date(2024, 5, 1),
         province=Province.objects.get(code="VN-22"),
-    )  # fmt: skip
+    )
     ht = crime.create_case(
-        user=None, owner_unit=units.ha_tinh, case_ref="HT-1", detected_on=dt.date(2024, 5, 2),
+        user=None,
+        owner_unit=units.ha_tinh,
+        case_ref="HT-1",
+        detected_on=dt.date(2024, 5, 2),
         province=Province.objects.get(code="VN-23"),
-    )  # fmt: skip
+    )
     now = timezone.now()
     la = DrugCase.objects.create(
-        uuid=uuidlib.uuid4(), origin=LA_NODE, origin_country="LA", version=1, created_at=now,
-        updated_at=now, owner_unit=units.ministry, case_ref="XK-7", detected_on=dt.date(2024, 4, 1),
+        uuid=uuidlib.uuid4(),
+        origin=LA_NODE,
+        origin_country="LA",
+        version=1,
+        created_at=now,
+        updated_at=now,
+        owner_unit=units.ministry,
+        case_ref="XK-7",
+        detected_on=dt.date(2024, 4, 1),
         province=Province.objects.get(code="LA-XI"),
-    )  # fmt: skip
+    )
     return SimpleNamespace(na=na, ht=ht, la=la)
 
 
@@ -55,9 +68,12 @@ def local_person(cases) -> Callable[..., Person]:  # type: ignore[no-untyped-def
     def make(full_name: str, case: DrugCase | None = None, **data: Any) -> Person:
         counter["n"] += 1
         return crime.create_person(
-            user=None, case=case or cases.na, person_ref=f"P{counter['n']}", full_name=full_name,
+            user=None,
+            case=case or cases.na,
+            person_ref=f"P{counter['n']}",
+            full_name=full_name,
             **data,
-        )  # fmt: skip
+        )
 
     return make
 
@@ -65,10 +81,20 @@ def local_person(cases) -> Callable[..., Person]:  # type: ignore[no-untyped-def
 def partner_person_obj(case: DrugCase, full_name: str, n: int, **data: Any) -> Person:
     now = timezone.now()
     return Person(
-        uuid=uuidlib.uuid4(), origin=LA_NODE, origin_country="LA", version=1, created_at=now,
-        updated_at=now, owner_unit=case.owner_unit, case=case, person_ref=f"LA-P{n}",
-        full_name=full_name, detected_on=case.detected_on, province=case.province, **data,
-    )  # fmt: skip
+        uuid=uuidlib.uuid4(),
+        origin=LA_NODE,
+        origin_country="LA",
+        version=1,
+        created_at=now,
+        updated_at=now,
+        owner_unit=case.owner_unit,
+        case=case,
+        person_ref=f"LA-P{n}",
+        full_name=full_name,
+        detected_on=case.detected_on,
+        province=case.province,
+        **data,
+    )
 
 
 @pytest.fixture
@@ -93,12 +119,22 @@ def partner_notice(units) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     def make(full_name: str, **data: Any) -> WantedNotice:
         now = timezone.now()
         notice = WantedNotice(
-            uuid=uuidlib.uuid4(), origin=LA_NODE, origin_country="LA", version=1,
-            created_at=now, updated_at=now, owner_unit=units.ministry,
-            reference=f"LA-WN-{uuidlib.uuid4().hex[:6]}", notice_type="red", full_name=full_name,
-            offences="trafficking", warrant_reference="W-1", issuing_unit_name="LA police",
-            issued_at=now, **data,
-        )  # fmt: skip
+            uuid=uuidlib.uuid4(),
+            origin=LA_NODE,
+            origin_country="LA",
+            version=1,
+            created_at=now,
+            updated_at=now,
+            owner_unit=units.ministry,
+            reference=f"LA-WN-{uuidlib.uuid4().hex[:6]}",
+            notice_type="red",
+            full_name=full_name,
+            offences="trafficking",
+            warrant_reference="W-1",
+            issuing_unit_name="LA police",
+            issued_at=now,
+            **data,
+        )
         notice.save()
         return notice
 

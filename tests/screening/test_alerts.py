@@ -24,8 +24,16 @@ def test_new_local_person_in_lao_script_raises_one_alert_with_the_explanation(
     with django_capture_on_commit_callbacks(execute=True):
         mine = local_person("ສຸກສະຫວັນ ພົມມະຈັນ", birth_date="1985-03-02", nationality="LA")
     alert = MatchAlert.objects.get()
-    assert (alert.subject_kind, alert.subject_uuid, alert.subject_local) == ("persons", mine.uuid, True)  # fmt: skip
-    assert (alert.candidate_kind, alert.candidate_uuid, alert.candidate_local) == ("persons", received.uuid, False)  # fmt: skip
+    assert (alert.subject_kind, alert.subject_uuid, alert.subject_local) == (
+        "persons",
+        mine.uuid,
+        True,
+    )
+    assert (alert.candidate_kind, alert.candidate_uuid, alert.candidate_local) == (
+        "persons",
+        received.uuid,
+        False,
+    )
     assert alert.status == "open" and alert.score >= 0.8
     assert "romanisation" in alert.explanation and "Souksavanh" in alert.explanation
     assert "birth date compatible" in alert.explanation
@@ -59,9 +67,12 @@ def test_received_wanted_notice_is_matched_against_local_persons_at_once(
     local_person("Trần Thị Lan", birth_date="1990")
     with django_capture_on_commit_callbacks(execute=True):
         notice = partner_notice(
-            "ຫງວຽນ ວັນ ຮຸ່ງ", latin_name="Hung Nguyen Van", birth_date="1980-04-03",
-            nationality="VN", id_documents=[{"type": "passport", "number": "C1234567"}],
-        )  # fmt: skip
+            "ຫງວຽນ ວັນ ຮຸ່ງ",
+            latin_name="Hung Nguyen Van",
+            birth_date="1980-04-03",
+            nationality="VN",
+            id_documents=[{"type": "passport", "number": "C1234567"}],
+        )
     alert = MatchAlert.objects.get()
     assert alert.subject_kind == "wanted-notices" and alert.subject_uuid == notice.uuid
     assert alert.candidate_uuid == person.uuid
@@ -78,12 +89,19 @@ def test_received_persons_in_bulk_are_matched_after_the_federation_batch(
     cases, local_person, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     mine = local_person("Иванов Иван Петрович", birth_date="1975-06-01", nationality="RU")
-    objs = [partner_person_obj(cases.la, "Ivan Ivanov", 1, birth_date="1975-06-01", nationality="RU"),
-            partner_person_obj(cases.la, "Somsak Sisouvanh", 2)]  # fmt: skip
+    objs = [
+        partner_person_obj(cases.la, "Ivan Ivanov", 1, birth_date="1975-06-01", nationality="RU"),
+        partner_person_obj(cases.la, "Somsak Sisouvanh", 2),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         Person.objects.bulk_create(objs)  # as exchange applies a batch: no post_save
-        audit.record("exchange.apply", actor=Actor.system("exchange"), object_kind="peer",
-                     object_id="la-test0001", applied=2)  # fmt: skip
+        audit.record(
+            "exchange.apply",
+            actor=Actor.system("exchange"),
+            object_kind="peer",
+            object_id="la-test0001",
+            applied=2,
+        )
     alert = MatchAlert.objects.get()
     assert alert.subject_uuid == objs[0].uuid and alert.candidate_uuid == mine.uuid
     assert "icao9303" in alert.explanation or "romanisation" in alert.explanation
@@ -98,8 +116,14 @@ def test_match_all_after_bulk_import_is_idempotent(cases, partner_person) -> Non
     partner_person("Chanthala Douangmala", birth_date="1992", nationality="LA")
     rows = []
     for i, name in enumerate(["ບຸນມີ ອິນທະວົງ", "Phạm Văn Đức", "ຈັນທະລາ ດວງມາລາ"]):
-        p = Person(case=cases.na, person_ref=f"B{i}", full_name=name, birth_date="",
-                   detected_on=cases.na.detected_on, province=cases.na.province)  # fmt: skip
+        p = Person(
+            case=cases.na,
+            person_ref=f"B{i}",
+            full_name=name,
+            birth_date="",
+            detected_on=cases.na.detected_on,
+            province=cases.na.province,
+        )
         stamp_new(p, cases.na.owner_unit)
         rows.append(p)
     Person.objects.bulk_create(rows)
@@ -107,7 +131,9 @@ def test_match_all_after_bulk_import_is_idempotent(cases, partner_person) -> Non
     result = services.match_all()
     assert result.records == 5 and result.alerts == 2
     assert sorted(a.subject_snapshot["name"] for a in MatchAlert.objects.all()) == [
-        "ຈັນທະລາ ດວງມາລາ", "ບຸນມີ ອິນທະວົງ"]  # fmt: skip
+        "ຈັນທະລາ ດວງມາລາ",
+        "ບຸນມີ ອິນທະວົງ",
+    ]
     again = services.match_all()
     assert again.alerts == 0 and MatchAlert.objects.count() == 2
     assert services.match_all(only_new=True).records == 0

@@ -94,22 +94,35 @@ def test_api_alerts_list_confirm_dismiss(alert, hatinh_alert, analyst, officer) 
     item = next(i for i in listing["items"] if i["id"] == alert.pk)
     assert item["subject"]["name"] == "ບົວພັນ ສີສຸວັນ" and item["candidate"]["local"] is False
     assert "Bouaphanh" in item["explanation"]
-    r = client.post(f"/api/v1/match-alerts/{alert.pk}", {"action": "confirm", "note": "ok"},
-                    content_type="application/json")  # fmt: skip
+    r = client.post(
+        f"/api/v1/match-alerts/{alert.pk}",
+        {"action": "confirm", "note": "ok"},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
     assert r.json()["decided_by"] == analyst.username
-    r = client.post(f"/api/v1/match-alerts/{alert.pk}", {"action": "dismiss"},
-                    content_type="application/json")  # fmt: skip
+    r = client.post(
+        f"/api/v1/match-alerts/{alert.pk}", {"action": "dismiss"}, content_type="application/json"
+    )
     assert r.status_code == 422
-    r = client.post(f"/api/v1/match-alerts/{hatinh_alert.pk}", {"action": "merge"},
-                    content_type="application/json")  # fmt: skip
+    r = client.post(
+        f"/api/v1/match-alerts/{hatinh_alert.pk}",
+        {"action": "merge"},
+        content_type="application/json",
+    )
     assert r.status_code == 422
     assert client.get("/api/v1/match-alerts?status=confirmed").json()["count"] == 1
     assert client.get("/api/v1/match-alerts/999999").status_code == 404
     denied = api(officer)
     assert denied.get("/api/v1/match-alerts").status_code == 403
-    assert denied.post(f"/api/v1/match-alerts/{hatinh_alert.pk}", {"action": "dismiss"},
-                       content_type="application/json").status_code == 403  # fmt: skip
+    assert (
+        denied.post(
+            f"/api/v1/match-alerts/{hatinh_alert.pk}",
+            {"action": "dismiss"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
 
 
 def test_api_person_search(people_for_api, officer) -> None:  # type: ignore[no-untyped-def]
@@ -120,11 +133,16 @@ def test_api_person_search(people_for_api, officer) -> None:  # type: ignore[no-
     assert [p["full_name"] for p in body["results"]] == ["ສຸກສະຫວັນ ພົມມະຈັນ"]
     assert body["results"][0]["explanation"] and body["results"][0]["partial_name"] is True
     assert client.get("/api/v1/persons/search", {"q": ""}).status_code == 422
-    assert client.get("/api/v1/persons/search", {"q": "x", "birth_date": "1990-13-45"}).status_code == 422  # fmt: skip
+    assert (
+        client.get("/api/v1/persons/search", {"q": "x", "birth_date": "1990-13-45"}).status_code
+        == 422
+    )
     # The crime route for one person still works beside /persons/search.
     uuid = body["results"][0]["uuid"]
     assert client.get(f"/api/v1/persons/{uuid}").status_code == 200
-    assert "screening" in str(client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/persons/search"])  # fmt: skip
+    assert "screening" in str(
+        client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/persons/search"]
+    )
 
 
 @pytest.fixture
@@ -145,7 +163,7 @@ def test_pages_search_alerts_decide_dashboard(
     bad = web.get("/screening/search/", {"q": "Hung", "birth_date": "17/05/1990"}).content.decode()
     assert 'role="alert"' in bad
     alerts = web.get("/screening/alerts/").content.decode()
-    assert "ບົວພັນ ສີສຸວັນ" in alerts and "Bouaphanh Sisouvanh" in alerts and alert.explanation in alerts  # fmt: skip
+    assert "ບົວພັນ ສີສຸວັນ" in alerts and "Bouaphanh Sisouvanh" in alerts and alert.explanation in alerts
     dash = web.get("/").content.decode()
     assert "Matching alerts" in dash
     r = web.post(f"/screening/alerts/{alert.pk}/", {"action": "dismiss", "note": "no"})

@@ -18,7 +18,7 @@ def people(cases, local_person, partner_person):  # type: ignore[no-untyped-def]
         "lao": local_person("ສຸກສະຫວັນ ພົມມະຈັນ", birth_date="1985", nationality="LA"),
         "lao_latin": partner_person(
             "Souksavanh Phommachanh", birth_date="1985-03-02", nationality="LA"
-        ),  # fmt: skip
+        ),
         "soulixay": partner_person("ສຸລິໄຊ ແກ້ວມະນີ", latin_name="Soulixay Keomany"),
         "hung": local_person("Nguyễn Văn Hùng", birth_date="1980-03-04", nationality="VN"),
         "hung2": local_person("Nguyễn Văn Hưng", birth_date="1979", nationality="VN"),
@@ -46,7 +46,9 @@ def names(hits):  # type: ignore[no-untyped-def]
 )
 def test_one_box_finds_a_person_in_any_script(people, analyst, query, expected) -> None:  # type: ignore[no-untyped-def]
     hits = services.search_persons(analyst, query)
-    assert set(names(hits)) == expected, [(h.person.full_name, h.score, h.explanation) for h in hits]  # fmt: skip
+    assert set(names(hits)) == expected, [
+        (h.person.full_name, h.score, h.explanation) for h in hits
+    ]
     assert all(h.explanation for h in hits)
     assert hits == sorted(hits, key=lambda h: -h.score)
 

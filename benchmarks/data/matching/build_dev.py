@@ -172,7 +172,10 @@ def vietnamese(pkg: Path, rng: random.Random) -> list[Row]:
             other = rng.choice(others)
             decoy = f"{sur} {' '.join(g.split()[:-1] + [other])}"
             rows.append((f"vi{n:04d}x", "vi", "input", decoy, bd, "tone-decoy"))
-        twin = [x for x in by_fold[fold(g)] if x != g]
+        same = unicodedata.normalize("NFC", g.replace("Ð", "Đ"))
+        twin = [
+            x for x in by_fold[fold(g)] if unicodedata.normalize("NFC", x.replace("Ð", "Đ")) != same
+        ]
         if twin and not (others and f"{sur} {twin[0]}" == rows[-1][3]):
             rows.append((f"vi{n:04d}y", "vi", "input", f"{sur} {twin[0]}", bd, "tone-decoy"))
         if n % 3 == 0:

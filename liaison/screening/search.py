@@ -1,0 +1,186 @@
+"""Person search by name in any script (``search_persons``), split from :mod:`services`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from liaison.core import audit
+from liaison.core.models import User
+from liaison.crime import services as crime
+from liaison.crime.models import Person
+from liaison.matching import (
+    MatchingInputError,
+    MatchResult,
+    PersonRecord,
+    PreparedPerson,
+    name_keys,
+    normalise_nationality,
+    parse_date,
+)
+from liaison.screening import index as indexes
+from liaison.screening.models import SideKind
+from liaison.screening.services import (
+    PARTIAL_PENALTY,
+    SEARCH_CANDIDATES,
+    SEARCH_THRESHOLD,
+    _aliases,
+    _best,
+    _lenient,
+)
+
+
+@dataclass
+class SearchHit:
+    person: Person
+    score: float
+    explanation: str
+    partial: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def _check_query(birth_date: str, nationality: str) -> None:
+    errors = {}
+    try:
+        parse_date(birth_date or "")
+    except MatchingInputError as exc:
+        errors["birth_date"] = str(exc)
+    try:
+        normalise_nationality(nationality or "")
+    except MatchingInputError as exc:
+        errors["nationality"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _score_search(
+    query: list[PreparedPerson], words: int, person: Person
+) -> tuple[MatchResult | None, bool]:
+    """Score a person for a search: the whole name, or (when the query has fewer words than
+    the name) the best part of the name of the query's length, a little lower."""
+    aliases = _aliases(person, phones=False)  # a search query has no phone number
+    best = _best(query, [_lenient(a) for a in aliases])
+    partial = False
+    if words:
+        for alias in aliases:
+            parts = alias.full_name.split()
+            if len(parts) <= words or len(parts) > 7:
+                continue
+            vietnamese = name_keys(alias.full_name).vietnamese_like
+            subs = [
+                _lenient(
+                    PersonRecord(
+                        alias.id,
+                        " ".join(parts[i] for i in c),
+                        alias.birth_date,
+                        alias.nationality,
+                        alias.id_number,
+                        alias.phones,
+                    )
+                )
+                for c in combinations(range(len(parts)), words)
+                # A Vietnamese middle name (Văn, Thị …) alone identifies nobody.
+                if not (vietnamese and len(parts) >= 3 and 0 not in c and len(parts) - 1 not in c)
+            ]
+            res = _best(query, subs)
+            if res is None:
+                continue
+            penalty = PARTIAL_PENALTY * (len(parts) - words)
+            score = round(max(0.0, res.score - penalty), 4)
+            if best is None or score > best.score:
+                note = _("part of the name (%(n)s of %(m)s words)") % {"n": words, "m": len(parts)}
+                best = MatchResult(score, res.name_score, (*res.reasons, note))
+                partial = True
+    return best, partial
+
+
+def search_persons(
+    user: User,
+    q: str = "",
+    *,
+    birth_date: str = "",
+    nationality: str = "",
+    id_number: str = "",
+    limit: int = 20,
+    threshold: float = SEARCH_THRESHOLD,
+    source: str = "",
+    via: str = "web",
+) -> list[SearchHit]:
+    """Persons the user may see whose name (in any script) resembles ``q``, ranked, with the
+    explanation. Every person returned is recorded in the audit log as read."""
+    q = " ".join((q or "").split())[:200]
+    id_number = (id_number or "").strip()[:64]
+    birth_date = (birth_date or "").strip()
+    nationality = (nationality or "").strip().upper()
+    if not q and not id_number:
+        raise ValidationError({"q": _("Type a name or an identity document number.")})
+    _check_query(birth_date, nationality)
+    limit = max(1, min(int(limit), 100))
+    query_rec = PersonRecord("?search", q, birth_date, nationality, id_number)
+    query = [_lenient(query_rec)]
+    words = len(q.split())
+    ranked: dict[int, None] = {}  # ordered: index hits (best first), then word hits
+    if q:
+        word_hits: list[int] = []
+        for side in indexes.SIDES:
+            idx = indexes.get_index(side)
+            for hit in idx.query(
+                q,
+                birth_date,
+                nationality,
+                id_number,
+                threshold=max(0.3, threshold - 0.3),
+                limit=200,
+            ):
+                kind, pk = indexes.parse_key(hit.person_id)
+                if kind == SideKind.PERSON:
+                    ranked.setdefault(pk)
+            word_hits += idx.word_candidates(q)
+        for pk in word_hits:
+            ranked.setdefault(pk)
+    qs = crime.visible(Person, user).select_related("case", "owner_unit")
+    found: list[Person] = []
+    pks = list(ranked)
+    # Visibility first, then the cap: another unit's namesakes never crowd out one's own.
+    for start in range(0, len(pks), 900):
+        if len(found) >= SEARCH_CANDIDATES:
+            break
+        part = pks[start : start + 900]
+        rows = {p.pk: p for p in qs.filter(pk__in=part)}
+        found += [rows[pk] for pk in part if pk in rows]
+    found = found[:SEARCH_CANDIDATES]
+    if id_number:
+        seen = {p.pk for p in found}
+        found += [p for p in qs.filter(id_number__iexact=id_number)[:limit] if p.pk not in seen]
+    hits: list[SearchHit] = []
+    for person in found:
+        res, partial = _score_search(query, words if q else 0, person)
+        if res is not None and res.score >= threshold:
+            hits.append(SearchHit(person, res.score, res.explanation, partial))
+    hits.sort(key=lambda h: (-h.score, h.partial, h.person.full_name, h.person.pk))
+    hits = hits[:limit]
+    with transaction.atomic():
+        actor = crime.actor_for(user, source)
+        audit.record(
+            "person.search",
+            actor=actor,
+            object_kind="crime.person",
+            query=q,
+            birth_date=birth_date,
+            nationality=nationality,
+            id_number=id_number,
+            results=len(hits),
+            via=via,
+        )
+        crime.read_persons([h.person for h in hits], user=user, source=source, via=f"{via} search")
+    return hits
+
+
+# =========================================================================== reading and deciding alerts
