@@ -1,0 +1,72 @@
+"""Regression cases from the tuning part of benchmarks/data/matching/dev.csv (never the test part)."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from liaison.matching import DEFAULT_THRESHOLD, PersonRecord, score_names, score_pair
+
+DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "matching" / "dev.csv"
+
+
+def test_regression_cases_come_from_the_tuning_part() -> None:
+    with DEV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    part = {r["person"]: r["part"] for r in rows}
+    for person in ("ru0275", "ru0072", "vi0100x", "vi0168x", "vi0090x", "vi0009x"):
+        assert part[person.rstrip("x")] == "tuning"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("NATAL'YA AVERKOVA", "Аверкова Наталья Евгеньевна"),  # soft sign inside a word
+        ("NATALʹYA AVERKOVA", "Аверкова Наталья Евгеньевна"),
+        ("Nikolaĭ Andreev", "Андреев Николай Григориевич"),  # ISO 9 breve is no tone mark
+        ("Ivan Aparkine", "Апаркин Иван Романович"),  # French passport style
+        ("Andrei Amutzew", "Амутцев Андрей Николаевич"),  # German passport style
+        ("Kanbouw Phanarin", "ກ້ານບົວ ພານະຣິນ"),
+        ("Ka-Chuan Phong-Sa-Li", "ກະຈວນ ພົງສາລີ"),  # syllables hyphenated
+        ("Khem-Kat Seua-Non-Kin", "ເຂັມກັດ ເສືອນອນກິນ"),
+    ],
+)
+def test_tuning_true_pairs_match(a: str, b: str) -> None:
+    assert score_names(a, b).score >= 0.9
+
+
+def test_german_passport_style_matches() -> None:
+    res = score_pair(
+        PersonRecord("a", "Дегольцева Ирина Кирилловна", "1980-02-03"),
+        PersonRecord("b", "Irina Degolzewa", "1980-02-03"),
+    )
+    assert res.score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Lê Trường Vu", "Lê Trường Vũ"),  # a bare word in a marked name is a level tone
+        ("Võ Gia Hoa", "Võ Gia Hòa"),
+        ("Phan Ðông Dao", "Phan Ðông Ðào"),  # Ð (eth) typed for Đ
+        ("Đặng Minh Vũ", "Đặng Minh Vu"),
+    ],
+)
+def test_tuning_tone_decoys_stay_below_threshold_on_the_same_birth_date(a: str, b: str) -> None:
+    res = score_pair(PersonRecord("a", a, "1971-12-12"), PersonRecord("b", b, "1971-12-12"))
+    assert res.score < DEFAULT_THRESHOLD
+    assert "different marks: counts against a match" in res.explanation
+
+
+def test_tone_conflict_carried_by_identity_document() -> None:
+    res = score_pair(
+        PersonRecord("a", "Nguyễn Văn Hùng", "1971-12-12", "VN", "012345678"),
+        PersonRecord("b", "Nguyễn Văn Hưng", "1971-12-12", "VN", "012345678"),
+    )
+    assert res.score >= DEFAULT_THRESHOLD
+    assert "tone-mark conflict Hùng/Hưng" in res.explanation
+
+
+def test_missing_marks_do_not_conflict() -> None:
+    assert score_names("Nguyen Van Hung", "Nguyễn Văn Hùng").score == 1.0
+    assert score_names("NGUYEN THI HOA", "Nguyễn Thị Hòa").score == 1.0
