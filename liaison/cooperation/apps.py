@@ -8,6 +8,6 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Cooperation")
 
     def ready(self) -> None:
-        from liaison.cooperation.services import register_with_exchange
+        from liaison.cooperation.receiving import register_with_exchange
 
         register_with_exchange()
