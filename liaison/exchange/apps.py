@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.countries import register_partner_source
+
 
 class ExchangeConfig(AppConfig):
     name = "liaison.exchange"
@@ -16,3 +18,12 @@ class ExchangeConfig(AppConfig):
         # released to (services may also call services.record_changed themselves).
         post_save.connect(signals.record_saved, dispatch_uid="exchange.record_saved")
         post_delete.connect(signals.record_deleted, dispatch_uid="exchange.record_deleted")
+        # The countries of our peers are the countries this node works with.
+        register_partner_source(peer_countries)
+
+
+def peer_countries() -> list[str]:
+    from liaison.exchange.models import Peer, PeerStatus
+
+    rows = Peer.objects.filter(status=PeerStatus.ACTIVE).values_list("country", flat=True)
+    return sorted(set(rows))
