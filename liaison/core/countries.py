@@ -105,11 +105,12 @@ def configured_partner_countries(node: dict | None = None) -> list[str]:
 
 
 @functools.cache
-def _border_pairs() -> frozenset[tuple[str, str]]:
-    """Country pairs the gazetteer's border table links (both directions)."""
+def border_pairs() -> tuple[tuple[str, str], ...]:
+    """Country pairs the gazetteer's border table links, each once, as the table orients
+    them (a province of the first country faces provinces of the second)."""
     with open(DATA_DIR / "border_facts.json", encoding="utf-8") as fh:
         facts = json.load(fh)
-    pairs: set[tuple[str, str]] = set()
+    pairs: dict[frozenset[str], tuple[str, str]] = {}
     for key, rows in facts.items():
         if not key.endswith("_border") or not isinstance(rows, list):
             continue
@@ -119,14 +120,20 @@ def _border_pairs() -> frozenset[tuple[str, str]]:
                 for other in row.get("faces", []):
                     a, b = own[:2], other[:2]
                     if a != b and is_country(a) and is_country(b):
-                        pairs.update({(a, b), (b, a)})
-    return frozenset(pairs)
+                        pairs.setdefault(frozenset((a, b)), (a, b))
+    return tuple(pairs.values())
 
 
 def neighbours_of(country: str) -> list[str]:
     """Countries the border data pairs with ``country``."""
     country = _normalise(country)
-    return sorted(b for a, b in _border_pairs() if a == country)
+    return sorted({b if a == country else a for a, b in border_pairs() if country in (a, b)})
+
+
+def own_language(country: str) -> str:
+    """The country's first official (or de facto) language in CLDR, "en" if none."""
+    languages = get_official_languages(_normalise(country), de_facto=True)
+    return str(languages[0]) if languages else FALLBACK_LANGUAGE
 
 
 def partner_countries() -> list[str]:

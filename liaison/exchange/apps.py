@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,12 @@ class ExchangeConfig(AppConfig):
         post_delete.connect(signals.record_deleted, dispatch_uid="exchange.record_deleted")
         # The countries of our peers are the countries this node works with.
         register_partner_source(peer_countries)
+
+    def status_report(self) -> dict[str, Any]:
+        """`liaison status`: each peer's address, last contact, backlog and last error."""
+        from liaison.exchange.services import peer_status
+
+        return {"peers": peer_status()}
 
 
 def peer_countries() -> list[str]:
