@@ -22,6 +22,6 @@ class CooperationConfig(AppConfig):
     def initial_data(self, actor: Actor) -> None:
         """`liaison init`: hotline channels to the partner's ministry and the provinces ours
         face."""
-        from liaison.cooperation.services import ensure_default_channels
+        from liaison.cooperation.services.hotline import ensure_default_channels
 
         ensure_default_channels(actor=actor)

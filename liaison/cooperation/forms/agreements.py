@@ -13,6 +13,7 @@ from liaison.cooperation.forms.common import (
     TEXT,
     MultipleFileField,
     attachments_help,
+    side_choices,
 )
 from liaison.cooperation.models.agreements import (
     ActionStatus,
@@ -41,7 +42,7 @@ class ActionForm(forms.Form):
     owner_country = forms.ChoiceField(
         label=_("Side"),
         required=False,
-        choices=[("", "—"), ("VN", _("Viet Nam")), ("LA", _("Laos"))],
+        choices=side_choices,
     )
     due = forms.DateField(label=_("Due"), widget=DATE, required=False)
 

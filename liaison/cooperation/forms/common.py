@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.countries import country_choices, own_country, partner_countries
 from liaison.core.models import Tlp
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -50,3 +51,14 @@ def split_unit(value: str) -> tuple[str, str]:
     """The (code, name) of a partner unit choice ("CODE|Name")."""
     code, _sep, name = (value or "").partition("|")
     return code, name
+
+
+def side_choices() -> list[tuple[str, str]]:
+    """The sides of the cooperation: this node's country, then its partners (names in the
+    active language)."""
+    own = own_country()
+    return [
+        ("", "—"),
+        *country_choices([own] if own else []),
+        *country_choices(partner_countries()),
+    ]

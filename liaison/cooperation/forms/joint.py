@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.cooperation.forms.common import (
     DATE,
     TEXT,
+    side_choices,
 )
 from liaison.cooperation.models.joint import EntryKind, TaskStatus
 
@@ -38,7 +39,7 @@ class EntryForm(forms.Form):
     assigned_to_country = forms.ChoiceField(
         label=_("Task for side"),
         required=False,
-        choices=[("", "—"), ("VN", _("Viet Nam")), ("LA", _("Laos"))],
+        choices=side_choices,
     )
     assigned_to = forms.CharField(label=_("Task for"), required=False)
     due = forms.DateField(label=_("Due"), widget=DATE, required=False)

@@ -29,10 +29,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Side(models.TextChoices):
-    """Which side of the border a contribution comes from (ISO 3166-1)."""
-
-    VN = "VN", _("Viet Nam")
-    LA = "LA", _("Laos")

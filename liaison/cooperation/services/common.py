@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from liaison.cooperation.models.wanted import WantedNotice
 from liaison.core import audit
 from liaison.core.audit import Actor
+from liaison.core.countries import partner_countries
 from liaison.core.middleware import client_address, current_request
 from liaison.core.models import Record, Role, Unit, UnitKind, User
 from liaison.core.node import this_node
@@ -33,7 +34,6 @@ from liaison.core.services import get_or_404, require_role, require_unit_access
 R = TypeVar("R", bound=Record)
 
 WRITERS = (Role.OFFICER, Role.SUPERVISOR, Role.NODE_ADMIN)
-PARTNERS = {"VN": "LA", "LA": "VN"}
 
 
 def actor_of(user: User | None) -> Actor:
@@ -44,7 +44,11 @@ def actor_of(user: User | None) -> Actor:
 
 
 def partner_country() -> str:
-    return PARTNERS.get(this_node().country, "")
+    """The partner a record goes to when none is named: the first of the countries this node
+    works with ("" if none). Raises NodeNotInitialised before `liaison init`."""
+    this_node()
+    partners = partner_countries()
+    return partners[0] if partners else ""
 
 
 def now() -> dt.datetime:

@@ -35,6 +35,7 @@ from liaison.cooperation.services.common import (
 )
 from liaison.core import audit
 from liaison.core.audit import Actor
+from liaison.core.countries import language_for
 from liaison.core.models import BorderGate, Record, Role, Tlp, Unit, UnitKind, User
 from liaison.core.node import this_node
 from liaison.core.services import require_role, require_unit_access
@@ -434,7 +435,8 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     },
 }
 
-_LANG = {"VN": "vi", "LA": "lo"}
+#: The languages every template is written in (others fall back to English).
+TEMPLATE_LANGUAGES = ("vi", "lo", "en")
 
 
 class _Blank(dict):
@@ -450,8 +452,8 @@ def render_template(key: str, values: dict[str, str] | None = None) -> tuple[str
     data = _Blank({k: v for k, v in (values or {}).items() if v})
     node = this_node()
     languages = [
-        _LANG.get(node.country, "en"),
-        _LANG.get(partner_country(), "en"),
+        language_for(node.country, TEMPLATE_LANGUAGES),
+        language_for(partner_country(), TEMPLATE_LANGUAGES),
         "en",
     ]
     languages = list(dict.fromkeys(languages))

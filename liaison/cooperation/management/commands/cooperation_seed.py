@@ -5,7 +5,9 @@ and joint cases since 2022. Kept on this node (not sent); run once (a second run
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -29,32 +31,14 @@ from liaison.core.commands import BadInput, Failure
 from liaison.core.models import BorderGate, User
 from liaison.core.node import NodeNotInitialised, this_node
 
-TEXT: dict[str, dict[str, Any]] = {
-    "VN": {
-        "mou": "Biên bản ghi nhớ hợp tác phòng, chống tội phạm ma túy Việt Nam – Lào",
-        "plan": "Kế hoạch hợp tác phòng, chống ma túy năm {y}",
-        "conf": "Hội nghị giao ban phòng, chống ma túy các tỉnh biên giới Việt Nam – Lào",
-        "station": "Trạm kiểm soát liên hợp tại cửa khẩu",
-        "training": "Lớp tập huấn kỹ năng điều tra tội phạm ma túy cho cán bộ Lào",
-        "patrol": "Tuần tra song phương tuyến biên giới",
-        "case": "Chuyên án chung số {n}",
-        "items": [
-            "Trao đổi danh sách đối tượng truy nã",
-            "Tổ chức tuần tra chung hằng quý",
-            "Xác minh các đối tượng người nước ngoài bị bắt giữ",
-        ],
-    },
-    "LA": {
-        "mou": "ບົດບັນທຶກຄວາມເຂົ້າໃຈ ການຮ່ວມມືປ້ອງກັນ ແລະ ຕ້ານຢາເສບຕິດ ລາວ – ຫວຽດນາມ",
-        "plan": "ແຜນການຮ່ວມມືຕ້ານຢາເສບຕິດ ປີ {y}",
-        "conf": "ກອງປະຊຸມສະຫຼຸບວຽກງານຕ້ານຢາເສບຕິດ ແຂວງຊາຍແດນ ລາວ – ຫວຽດນາມ",
-        "station": "ປ້ອມກວດກາຮ່ວມ ຢູ່ດ່ານຊາຍແດນ",
-        "training": "ຫຼັກສູດຝຶກອົບຮົມການສືບສວນຄະດີຢາເສບຕິດ",
-        "patrol": "ລາດຕະເວນຮ່ວມ ຕາມເສັ້ນຊາຍແດນ",
-        "case": "ຄະດີຮ່ວມ ເລກທີ {n}",
-        "items": ["ແລກປ່ຽນລາຍຊື່ຜູ້ຖືກຕ້ອງການຕົວ", "ຈັດລາດຕະເວນຮ່ວມທຸກໄຕມາດ", "ກວດສອບຜູ້ຕ່າງປະເທດທີ່ຖືກຈັບ"],
-    },
-}
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "seed_texts.json"
+
+
+def seed_texts(country: str) -> dict[str, Any]:
+    """Titles in ``country``'s language; the file's first country's for one it does not list."""
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        texts = {k: v for k, v in json.load(fh).items() if not k.startswith("_")}
+    return dict(texts.get(country) or next(iter(texts.values())))
 
 
 class Command(BaseCommand):
@@ -78,7 +62,7 @@ class Command(BaseCommand):
         if Agreement.objects.filter(origin=node.id).exists():
             self.stdout.write("cooperation records already seeded; nothing added")
             return
-        text = TEXT.get(node.country, TEXT["VN"])
+        text = seed_texts(node.country)
         rng = random.Random(options["seed"])
         today = timezone.localdate()
         partner = partner_country()
