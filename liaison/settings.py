@@ -15,6 +15,8 @@ import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.countries import language_for, timezone_for
+
 BASE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("LIAISON_HOME", ".liaison")).resolve()
 NODE_FILE = HOME / "node.json"
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liaison.core.context_processors.node",
+                "liaison.web.context_processors.nav",
             ],
         },
     },
@@ -155,15 +158,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Lao is not among Django's own languages: describe it so the language switch can offer it.
 LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
-# The node's national language until a user or a browser asks for another.
-LANGUAGE_CODE = os.environ.get("LIAISON_LANGUAGE") or {"VN": "vi", "LA": "lo"}.get(
-    NODE.get("country", ""), "en"
-)
 LANGUAGES = [("vi", _("Vietnamese")), ("lo", _("Lao")), ("en", _("English"))]
+# The node's national language (from its country, through CLDR) until a user or a browser
+# asks for another; English where the country's language is not among LANGUAGES.
+LANGUAGE_CODE = os.environ.get("LIAISON_LANGUAGE") or language_for(
+    NODE.get("country"), [code for code, _name in LANGUAGES]
+)
 LANGUAGE_COOKIE_NAME = "liaison_language"
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "Asia/Ho_Chi_Minh" if NODE.get("country") == "VN" else "Asia/Vientiane"
+# The country's time zone (CLDR's territory zones); node.json or the environment may choose.
+TIME_ZONE = (
+    os.environ.get("LIAISON_TIME_ZONE")
+    or NODE.get("time_zone")
+    or timezone_for(NODE.get("country"))
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"

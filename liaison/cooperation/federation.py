@@ -85,9 +85,15 @@ def share(
         ]
         for peer in peers:
             audit.record(
-                "release", obj, actor=Actor.of(user) if user else Actor.system("cooperation"),
-                peer=peer.name, tlp=obj.tlp, handling=obj.handling, basis=basis, automatic=True,
-            )  # fmt: skip
+                "release",
+                obj,
+                actor=Actor.of(user) if user else Actor.system("cooperation"),
+                peer=peer.name,
+                tlp=obj.tlp,
+                handling=obj.handling,
+                basis=basis,
+                automatic=True,
+            )
         return int(ex._enqueue([(r, obj) for r in releases], "upsert"))
 
 
@@ -143,6 +149,10 @@ def root_unit() -> Unit:
     if unit is None:
         raise RuntimeError("this node has no ministry unit")
     return unit
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first() if code else None
 
 
 def make_apply(model: type[Record], route: Router, after: AfterApply | None = None) -> Any:

@@ -1,46 +1,13 @@
 from __future__ import annotations
 
-import functools
-import importlib
-
 from django.http import HttpRequest
 
 from liaison.core.node import NodeNotInitialised, this_node
 
-NAV_APPS = ("crime", "cooperation", "exchange", "reports", "screening")
-
-
-@functools.cache
-def _nav_items() -> list[dict]:
-    """Each app may list its main pages in ``liaison/<app>/nav.py`` as
-    ``NAV = [{"label": gettext_lazy(...), "url": "crime:case_list", "roles": [...]}]``."""
-    items: list[dict] = []
-    for app in NAV_APPS:
-        try:
-            module = importlib.import_module(f"liaison.{app}.nav")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"liaison.{app}.nav":
-                raise
-            continue
-        items.extend(module.NAV)
-    return items
-
 
 def node(request: HttpRequest) -> dict:
-    user = getattr(request, "user", None)
-    nav = [
-        item
-        for item in _nav_items()
-        if user is not None
-        and user.is_authenticated
-        and (
-            not item.get("roles")
-            or user.is_superuser
-            or any(user.has_role(r) for r in item["roles"])  # type: ignore[union-attr]
-        )
-    ]
     try:
         identity = this_node()
     except NodeNotInitialised:
         identity = None
-    return {"node": identity, "nav_items": nav}
+    return {"node": identity}

@@ -2,36 +2,51 @@
 
 from __future__ import annotations
 
-import functools
+import json
 import os
 import secrets
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils.translation import gettext as _
 
-from liaison.core import node, services
+from liaison.core import countries, node, services
 from liaison.core.audit import Actor
 from liaison.core.models import Province, Role, Unit, UnitKind
 
-SUPPORTED_COUNTRIES = {"VN": "LA", "LA": "VN"}
+NATIONAL_UNITS_FILE = Path(__file__).resolve().parent / "data" / "national_units.json"
 
-#: The national root unit and its drug police department, in the country's own language.
-ROOT_UNITS = {
-    "VN": (
-        ("Bộ Công an", "Ministry of Public Security"),
-        ("Cục Cảnh sát điều tra tội phạm về ma túy", "Drug Crime Investigation Police Department"),
-    ),
-    "LA": (
-        ("ກະຊວງປ້ອງກັນຄວາມສະຫງົບ", "Ministry of Public Security"),
-        ("ກົມໃຫຍ່ຕຳຫຼວດສະກັດກັ້ນຢາເສບຕິດ", "General Department of Drug Control Police"),
-    ),
-}
+
+@cache
+def national_units() -> dict[str, dict[str, Any]]:
+    """Per country: its ministry, drug police department and province police name pattern."""
+    with open(NATIONAL_UNITS_FILE, encoding="utf-8") as fh:
+        data: dict[str, dict[str, Any]] = json.load(fh)
+    return {code: facts for code, facts in data.items() if countries.is_country(code)}
+
+
+def _root_units() -> dict[str, tuple[tuple[str, str], tuple[str, str]]]:
+    return {
+        code: (
+            (facts["ministry"]["name"], facts["ministry"]["name_en"]),
+            (facts["department"]["name"], facts["department"]["name_en"]),
+        )
+        for code, facts in national_units().items()
+    }
+
+
+#: The national root unit and its drug police department, in the country's own language:
+#: ``{country: ((name, name_en), (department, department_en))}``.
+ROOT_UNITS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = _root_units()
 
 
 class SetupError(Exception):
@@ -56,22 +71,33 @@ def check_database() -> None:
 
 
 def _province_name(province: Province, country: str) -> str:
-    if country == "VN":
-        return f"Công an {province.name_vi or province.name}"
-    return f"ກອງບັນຊາການ ປກສ ແຂວງ {province.name_lo or province.name}"
+    """The province police's name in the country's own language (``province.name`` is the
+    province's name in its original script); English where the data has no pattern."""
+    pattern = national_units().get(country, {}).get("province_police")
+    if pattern:
+        return str(pattern).format(province=province.name)
+    return f"{province.name_en or province.name} Province Police"
 
 
 def _first_units(country: str) -> Unit:
     (root_name, root_en), (dept_name, dept_en) = ROOT_UNITS[country]
     actor = Actor.system("init")
     root = services.create_unit(
-        name=root_name, name_en=root_en, kind=UnitKind.MINISTRY, code=f"{country}-MPS",
-        parent=None, actor=actor,
-    )  # fmt: skip
+        name=root_name,
+        name_en=root_en,
+        kind=UnitKind.MINISTRY,
+        code=f"{country}-MPS",
+        parent=None,
+        actor=actor,
+    )
     services.create_unit(
-        name=dept_name, name_en=dept_en, kind=UnitKind.DEPARTMENT, code=f"{country}-DRUG",
-        parent=root, actor=actor,
-    )  # fmt: skip
+        name=dept_name,
+        name_en=dept_en,
+        kind=UnitKind.DEPARTMENT,
+        code=f"{country}-DRUG",
+        parent=root,
+        actor=actor,
+    )
     # Province police of the provinces on the border, valid today.
     border = Province.objects.filter(
         country__code=country, is_border=True, valid_to__isnull=True
@@ -89,13 +115,22 @@ def _first_units(country: str) -> Unit:
     return root
 
 
+def initial_data(actor: Actor) -> None:
+    """Each installed app's start-up defaults, in INSTALLED_APPS order: an AppConfig may
+    define ``initial_data(self, actor)`` (hotline channels, ...). Core knows no domain app."""
+    for config in apps.get_app_configs():
+        hook = getattr(config, "initial_data", None)
+        if callable(hook):
+            hook(actor)
+
+
 def create_node(country: str, name: str, url: str) -> NewNode:
     """Create the node in ``settings.HOME``. On any failure, remove what was made."""
     country = country.strip().upper()
-    if country not in SUPPORTED_COUNTRIES:
+    if country not in national_units():
         raise SetupError(
             _("unknown country code %(c)r (supported: %(s)s)")
-            % {"c": country, "s": ", ".join(sorted(SUPPORTED_COUNTRIES))}
+            % {"c": country, "s": ", ".join(sorted(national_units()))}
         )
     if not name.strip():
         raise SetupError(_("--name must not be empty"))
@@ -130,12 +165,11 @@ def create_node(country: str, name: str, url: str) -> NewNode:
         from liaison.core.gazetteer import load_gazetteer
 
         with transaction.atomic():
-            load_gazetteer()
+            # Our own provinces and those of the countries we work with (and the border
+            # between them, where the gazetteer has it).
+            load_gazetteer([country, *countries.partner_countries()])
             root = _first_units(country)
-            # Hotline channels to the partner's ministry and the provinces ours face.
-            from liaison.cooperation.services import ensure_default_channels
-
-            ensure_default_channels(actor=Actor.system("init"))
+            initial_data(Actor.system("init"))
             _admin, password = services.create_user(
                 username="admin",
                 unit=root,
@@ -171,8 +205,3 @@ def _undo(home: Path, created_home: bool) -> None:
     settings.NODE.clear()
     node.this_node.cache_clear()
     node.signing_key.cache_clear()
-
-
-@functools.cache
-def partner_country(country: str) -> str:
-    return SUPPORTED_COUNTRIES.get(country, "")

@@ -1,4 +1,8 @@
-"""What `liaison status` reports: identity, peers (from the exchange app) and record counts."""
+"""What `liaison status` reports: identity, record counts, and what each app adds.
+
+An installed app may define ``status_report(self) -> dict`` on its AppConfig (the exchange
+app reports its peers); the dicts are merged in INSTALLED_APPS order. Core knows no domain app.
+"""
 
 from __future__ import annotations
 
@@ -24,17 +28,18 @@ def record_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
-def peer_statuses() -> list[dict[str, Any]]:
-    try:
-        from liaison.exchange.services import peer_status
-    except ImportError:
-        return []
-    return list(peer_status())
+def app_reports() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        report = getattr(config, "status_report", None)
+        if callable(report):
+            merged.update(report())
+    return merged
 
 
 def node_status() -> dict[str, Any]:
     identity = this_node()
-    return {
+    status: dict[str, Any] = {
         "node": {
             "id": identity.id,
             "country": identity.country,
@@ -42,6 +47,7 @@ def node_status() -> dict[str, Any]:
             "fingerprint": identity.fingerprint,
             "url": identity.url,
         },
-        "peers": peer_statuses(),
-        "records": record_counts(),
     }
+    status.update(app_reports())
+    status["records"] = record_counts()
+    return status

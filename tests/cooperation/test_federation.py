@@ -74,9 +74,13 @@ def _prepare(node: NodeProcess) -> tuple[str, str]:
     """Init and start a node; return its key fingerprint and an API token for admin."""
     node.init()
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PREPARE], env={**node_env(node.home), "DJANGO_SETTINGS_MODULE": "liaison.settings"},
-        capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
+        [sys.executable, "-c", PREPARE],
+        env={**node_env(node.home), "DJANGO_SETTINGS_MODULE": "liaison.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     node.start()
     raw = base64.urlsafe_b64decode((node.home / "node_key.pub").read_text().strip() + "==")
     return fingerprint_of(raw), out.stdout.strip().splitlines()[-1]
@@ -92,9 +96,15 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Side, Side
     try:
         with ThreadPoolExecutor(2) as pool:
             (fp_vn, token_vn), (fp_la, token_la) = pool.map(_prepare, (vn, la))
-            list(pool.map(lambda args: args[0].liaison("peer", "add", *args[1:]),
-                          ((vn, "LA", la.url, "--fingerprint", fp_la),
-                           (la, "VN", vn.url, "--fingerprint", fp_vn))))  # fmt: skip
+            list(
+                pool.map(
+                    lambda args: args[0].liaison("peer", "add", *args[1:]),
+                    (
+                        (vn, "LA", la.url, "--fingerprint", fp_la),
+                        (la, "VN", vn.url, "--fingerprint", fp_vn),
+                    ),
+                )
+            )
         yield Side(vn, token_vn), Side(la, token_la)
     finally:
         vn.stop()
@@ -108,11 +118,19 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Side, Side
 
 def test_wanted_notice_located_and_arrested_by_the_partner(sides) -> None:  # type: ignore[no-untyped-def]
     vn, la = sides
-    notice = vn.post("/wanted-notices", {
-        "notice_type": "red", "full_name": "Vừ Bá Lầu", "latin_name": "Vu Ba Lau", "birth_date": "1985-03",
-        "nationality": "VN", "offences": "Mua bán trái phép chất ma túy (Điều 251)", "warrant_reference": "LB-12/2026",
-        "believed_location": "Xiengkhouang",
-    })  # fmt: skip
+    notice = vn.post(
+        "/wanted-notices",
+        {
+            "notice_type": "red",
+            "full_name": "Vừ Bá Lầu",
+            "latin_name": "Vu Ba Lau",
+            "birth_date": "1985-03",
+            "nationality": "VN",
+            "offences": "Mua bán trái phép chất ma túy (Điều 251)",
+            "warrant_reference": "LB-12/2026",
+            "believed_location": "Xiengkhouang",
+        },
+    )
     seen = la.until(lambda: la.get("/wanted-notices", direction="partner")["items"], "the notice")
     assert [n["reference"] for n in seen] == [notice["reference"]]
     uuid = notice["uuid"]
@@ -142,27 +160,43 @@ def test_wanted_notice_located_and_arrested_by_the_partner(sides) -> None:  # ty
 
 def test_withdrawal_reaches_the_partner_and_is_confirmed(sides) -> None:  # type: ignore[no-untyped-def]
     vn, la = sides
-    notice = vn.post("/wanted-notices", {"notice_type": "blue", "full_name": "Lò Văn Xình",
-                                         "offences": "Art. 250", "warrant_reference": "W-2"})  # fmt: skip
+    notice = vn.post(
+        "/wanted-notices",
+        {
+            "notice_type": "blue",
+            "full_name": "Lò Văn Xình",
+            "offences": "Art. 250",
+            "warrant_reference": "W-2",
+        },
+    )
     path = f"/wanted-notices/{notice['uuid']}"
     la.until(lambda: la.http.get(path).status_code == 200, "the notice")
     vn.post(f"{path}/withdraw", {"reason": "Đình chỉ điều tra"}, status=200)
     la.until(lambda: la.get(path)["status"] == "withdrawn", "the withdrawal")
-    rows = vn.until(lambda: (r := vn.get(f"{path}/delivery")) and r[0]["withdrawal_confirmed"] and r,
-                    "LA's confirmation")  # fmt: skip
+    rows = vn.until(
+        lambda: (r := vn.get(f"{path}/delivery")) and r[0]["withdrawal_confirmed"] and r,
+        "LA's confirmation",
+    )
     assert rows[0]["peer"] == "LA"
 
 
 def test_verification_request_answered_across_the_border(sides) -> None:  # type: ignore[no-untyped-def]
     vn, la = sides
-    req = vn.post("/requests", {
-        "request_type": "verification", "to_unit_code": "LA-MPS",
-        "requesting_authority": "Cục Cảnh sát điều tra tội phạm về ma túy",
-        "investigation_subject": "Đường dây ma túy qua Nậm Cắn", "investigating_authority": "CSĐT Nghệ An",
-        "facts_summary": "Bắt 12.000 viên", "assistance_sought": "Xác minh quốc tịch", "purpose": "Điều tra",
-        "persons": [{"full_name": "ສົມພອນ", "nationality": "LA", "birth_date": "1990"}],
-        "deadline": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
-    })  # fmt: skip
+    req = vn.post(
+        "/requests",
+        {
+            "request_type": "verification",
+            "to_unit_code": "LA-MPS",
+            "requesting_authority": "Cục Cảnh sát điều tra tội phạm về ma túy",
+            "investigation_subject": "Đường dây ma túy qua Nậm Cắn",
+            "investigating_authority": "CSĐT Nghệ An",
+            "facts_summary": "Bắt 12.000 viên",
+            "assistance_sought": "Xác minh quốc tịch",
+            "purpose": "Điều tra",
+            "persons": [{"full_name": "ສົມພອນ", "nationality": "LA", "birth_date": "1990"}],
+            "deadline": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
+        },
+    )
     la.until(lambda: la.http.get(f"/requests/{req['uuid']}").status_code == 200, "the request")
     theirs = la.get(f"/requests/{req['uuid']}")
     assert theirs["status"] == "open" and theirs["persons"][0]["full_name"] == "ສົມພອນ"
@@ -171,10 +205,16 @@ def test_verification_request_answered_across_the_border(sides) -> None:  # type
         {"kind": "assigned", "assignee": "Xiengkhouang police"},
     )
     pdf = b"%PDF-1.4 verification result"
-    la.post(f"/requests/{req['uuid']}/responses", {
-        "kind": "answer", "text": "Lao citizen, ID 01-234567",
-        "attachments": [{"name": "result.pdf", "content_base64": base64.b64encode(pdf).decode()}],
-    })  # fmt: skip
+    la.post(
+        f"/requests/{req['uuid']}/responses",
+        {
+            "kind": "answer",
+            "text": "Lao citizen, ID 01-234567",
+            "attachments": [
+                {"name": "result.pdf", "content_base64": base64.b64encode(pdf).decode()}
+            ],
+        },
+    )
     mine = vn.until(
         lambda: (m := vn.get(f"/requests/{req['uuid']}"))["status"] == "answered" and m, "answer"
     )
@@ -191,10 +231,19 @@ def test_verification_request_answered_across_the_border(sides) -> None:  # type
 def test_hotline_message_acknowledged_with_time(sides) -> None:  # type: ignore[no-untyped-def]
     vn, la = sides
     channel = next(c for c in vn.get("/hotline/channels") if c["partner_unit_code"] == "LA-MPS")
-    msg = vn.post("/messages", {"channel": channel["id"], "priority": "flash",
-                                "subject": "Khẩn: đối tượng vượt biên", "body": "Đề nghị phối hợp"})  # fmt: skip
-    inbox = la.until(lambda: {c["partner_unit_code"]: c for c in la.get("/hotline/channels")
-                              if c["received"]}, "the message")  # fmt: skip
+    msg = vn.post(
+        "/messages",
+        {
+            "channel": channel["id"],
+            "priority": "flash",
+            "subject": "Khẩn: đối tượng vượt biên",
+            "body": "Đề nghị phối hợp",
+        },
+    )
+    inbox = la.until(
+        lambda: {c["partner_unit_code"]: c for c in la.get("/hotline/channels") if c["received"]},
+        "the message",
+    )
     assert inbox["VN-MPS"]["unread"] == 1
     la.post(f"/messages/{msg['uuid']}/acknowledge", {"note": "ໄດ້ຮັບແລ້ວ"}, status=200)
     mine = vn.until(
@@ -229,8 +278,13 @@ def test_joint_case_with_entries_from_both_sides(sides) -> None:  # type: ignore
         f"/joint-cases/{case['uuid']}/entries", {"kind": "timeline", "text": "ຈັບ 1 ຄົນ ຢູ່ ເມືອງຄຳ"}
     )
     for side in (vn, la):
-        entries = side.until(lambda s=side: len(s.get(f"/joint-cases/{case['uuid']}")["entries"]) == 3
-                             and s.get(f"/joint-cases/{case['uuid']}")["entries"], "3 entries")  # fmt: skip
+        entries = side.until(
+            lambda s=side: (
+                len(s.get(f"/joint-cases/{case['uuid']}")["entries"]) == 3
+                and s.get(f"/joint-cases/{case['uuid']}")["entries"]
+            ),
+            "3 entries",
+        )
         assert sorted(e["origin_country"] for e in entries) == ["LA", "LA", "VN"], side.node.country
     # VN cannot edit LA's entry.
     r = vn.http.patch(f"/joint-cases/{case['uuid']}/entries/{entry['uuid']}", json={"text": "x"})

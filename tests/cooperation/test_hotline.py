@@ -43,19 +43,35 @@ def test_command_lists_channels(units, capsys) -> None:  # type: ignore[no-untyp
 def test_send_and_partner_acknowledges(units, channels, officer, peer, receive) -> None:  # type: ignore[no-untyped-def]
     channel = channels.get(local_unit=units.nghe_an, partner_unit_code="LA-PP-LA-HO")
     msg = services.send_message(
-        officer, channel, subject="Xác minh", body="Đề nghị xác minh", priority="flash",
+        officer,
+        channel,
+        subject="Xác minh",
+        body="Đề nghị xác minh",
+        priority="flash",
         attachments=[("note.pdf", PDF)],
-    )  # fmt: skip
+    )
     assert msg.to_unit_code == "LA-PP-LA-HO" and msg.attachments[0]["name"] == "note.pdf"
     from liaison.exchange.models import OutboxEntry
 
     assert OutboxEntry.objects.filter(record_uuid=msg.uuid, peer=peer).exists()
     # Houaphanh reads, then acknowledges 7 minutes later (their receipts arrive here).
     sent = msg.sent_at
-    receive("message-receipts", {"message": str(msg.uuid), "kind": "read",
-                                 "at": (sent + dt.timedelta(minutes=2)).isoformat()})  # fmt: skip
-    receive("message-receipts", {"message": str(msg.uuid), "kind": "acknowledged",
-                                 "at": (sent + dt.timedelta(minutes=7)).isoformat()})  # fmt: skip
+    receive(
+        "message-receipts",
+        {
+            "message": str(msg.uuid),
+            "kind": "read",
+            "at": (sent + dt.timedelta(minutes=2)).isoformat(),
+        },
+    )
+    receive(
+        "message-receipts",
+        {
+            "message": str(msg.uuid),
+            "kind": "acknowledged",
+            "at": (sent + dt.timedelta(minutes=7)).isoformat(),
+        },
+    )
     times = services.receipt_times(msg)
     assert times["time_to_acknowledge"] == dt.timedelta(minutes=7)
     assert services.format_duration(times["time_to_acknowledge"]) == "7m 00s"
@@ -67,11 +83,20 @@ def test_send_and_partner_acknowledges(units, channels, officer, peer, receive) 
 def test_received_message_is_filed_and_acknowledged_here(
     units, channels, officer, peer, receive
 ) -> None:  # type: ignore[no-untyped-def]
-    msg = receive("messages", {
-        "from_unit_code": "LA-PP-LA-XI", "from_unit_name": "ກອງບັນຊາການ ປກສ ແຂວງ ຊຽງຂວາງ",
-        "to_country": "VN", "to_unit_code": "VN-PA-40", "to_unit_name": "Công an tỉnh Nghệ An",
-        "priority": "urgent", "subject": "ແຈ້ງການ", "body": "...", "sent_at": timezone.now().isoformat(),
-    })  # fmt: skip
+    msg = receive(
+        "messages",
+        {
+            "from_unit_code": "LA-PP-LA-XI",
+            "from_unit_name": "ກອງບັນຊາການ ປກສ ແຂວງ ຊຽງຂວາງ",
+            "to_country": "VN",
+            "to_unit_code": "VN-PA-40",
+            "to_unit_name": "Công an tỉnh Nghệ An",
+            "priority": "urgent",
+            "subject": "ແຈ້ງການ",
+            "body": "...",
+            "sent_at": timezone.now().isoformat(),
+        },
+    )
     assert msg.owner_unit == units.nghe_an
     assert msg.channel.partner_unit_code == "LA-PP-LA-XI"
     inbox = {r["channel"].partner_unit_code: r for r in services.inbox(officer)}
@@ -140,14 +165,23 @@ def test_node_admin_adds_a_border_post_channel(units, make_user) -> None:  # typ
     admin = make_user(units.ministry, [Role.NODE_ADMIN])
     gate = BorderGate.objects.filter(name__icontains="Nậm Cắn").first()
     channel = services.create_channel(
-        admin, local_unit=units.nam_can, partner_unit_code="LA-BP-NAMKHAN",
-        partner_unit_name="ດ່ານ ນ້ຳຄານ", level="commune", gate=gate,
-    )  # fmt: skip
+        admin,
+        local_unit=units.nam_can,
+        partner_unit_code="LA-BP-NAMKHAN",
+        partner_unit_name="ດ່ານ ນ້ຳຄານ",
+        level="commune",
+        gate=gate,
+    )
     assert channel.partner_country == "LA"
     officer = make_user(units.nghe_an, [Role.OFFICER])
     with pytest.raises(PermissionDenied):
-        services.create_channel(officer, local_unit=units.nam_can, partner_unit_code="X",
-                                partner_unit_name="X", level="commune")  # fmt: skip
+        services.create_channel(
+            officer,
+            local_unit=units.nam_can,
+            partner_unit_code="X",
+            partner_unit_name="X",
+            level="commune",
+        )
 
 
 def test_hotline_report_command(units, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -20,24 +20,44 @@ BASE = {
     "assistance_sought": "Xác minh nhân thân và quốc tịch",
     "purpose": "Phục vụ điều tra",
 }
-PERSON = {"full_name": "ສົມພອນ", "latin_name": "Somphone", "nationality": "LA",
-          "location": "Xiengkhouang", "birth_date": "1990"}  # fmt: skip
+PERSON = {
+    "full_name": "ສົມພອນ",
+    "latin_name": "Somphone",
+    "nationality": "LA",
+    "location": "Xiengkhouang",
+    "birth_date": "1990",
+}
 
 
 def test_verification_request_and_answer(supervisor, peer, receive) -> None:  # type: ignore[no-untyped-def]
     from liaison.exchange.models import OutboxEntry
 
     deadline = timezone.localdate() + dt.timedelta(days=10)
-    req = services.send_request(supervisor, request_type="verification", persons=[PERSON],
-                                deadline=deadline, **BASE)  # fmt: skip
+    req = services.send_request(
+        supervisor, request_type="verification", persons=[PERSON], deadline=deadline, **BASE
+    )
     assert req.reference.startswith("VN-RQ-") and req.status == "open"
     assert OutboxEntry.objects.filter(record_uuid=req.uuid, peer=peer).exists()
-    receive("request-responses", {"request": str(req.uuid), "kind": "assigned",
-            "assignee": "Thongchanh (Xiengkhouang police)", "at": timezone.now().isoformat()})  # fmt: skip
+    receive(
+        "request-responses",
+        {
+            "request": str(req.uuid),
+            "kind": "assigned",
+            "assignee": "Thongchanh (Xiengkhouang police)",
+            "at": timezone.now().isoformat(),
+        },
+    )
     req.refresh_from_db()
     assert req.status == "assigned"
-    receive("request-responses", {"request": str(req.uuid), "kind": "answer",
-            "text": "Confirmed Lao citizen, ID 0123", "at": timezone.now().isoformat()})  # fmt: skip
+    receive(
+        "request-responses",
+        {
+            "request": str(req.uuid),
+            "kind": "answer",
+            "text": "Confirmed Lao citizen, ID 0123",
+            "at": timezone.now().isoformat(),
+        },
+    )
     req.refresh_from_db()
     assert req.status == "answered"
     services.close_request(supervisor, req)
@@ -49,11 +69,25 @@ def test_verification_request_and_answer(supervisor, peer, receive) -> None:  # 
     ("rtype", "extra", "fields"),
     [
         ("verification", {}, {"persons"}),
-        ("arrest", {"persons": [{"full_name": "A", "nationality": "LA"}]}, {"persons", "warrant_reference"}),
-        ("extradition", {"persons": [PERSON]},
-         {"person_description", "law_text", "penalty", "limitation", "offences", "warrant_reference"}),
+        (
+            "arrest",
+            {"persons": [{"full_name": "A", "nationality": "LA"}]},
+            {"persons", "warrant_reference"},
+        ),
+        (
+            "extradition",
+            {"persons": [PERSON]},
+            {
+                "person_description",
+                "law_text",
+                "penalty",
+                "limitation",
+                "offences",
+                "warrant_reference",
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_missing_required_fields_are_named(supervisor, rtype, extra, fields) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as exc:
         services.send_request(supervisor, request_type=rtype, **BASE, **extra)
@@ -73,27 +107,34 @@ def test_missing_common_field_message(supervisor) -> None:  # type: ignore[no-un
 
 def test_extradition_complete(supervisor) -> None:  # type: ignore[no-untyped-def]
     req = services.send_request(
-        supervisor, request_type="extradition", persons=[PERSON], **BASE,
+        supervisor,
+        request_type="extradition",
+        persons=[PERSON],
+        **BASE,
         person_description="Male, 1.70 m, scar on left hand",
         offences=[{"offence": "Illegal trading of narcotics", "acts": "Carried 12,000 tablets"}],
-        law_text="Penal Code art. 251", penalty="20 years to life", limitation="20 years",
+        law_text="Penal Code art. 251",
+        penalty="20 years to life",
+        limitation="20 years",
         judgment_reference="Judgment 45/2025/HS-ST",
-    )  # fmt: skip
+    )
     assert req.request_type == "extradition"
 
 
-def test_overdue_requests(supervisor, receive) -> None:  # type: ignore[no-untyped-def]
-    theirs = receive("requests", {
-        "reference": "LA-RQ-2026-0001", "request_type": "information", "to_country": "VN",
-        "to_unit_code": "VN-PA-40", "sent_at": timezone.now().isoformat(),
-        "deadline": (timezone.localdate() - dt.timedelta(days=1)).isoformat(), **BASE,
-    })  # fmt: skip
+def test_overdue_requests(supervisor, partner_request) -> None:  # type: ignore[no-untyped-def]
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    theirs = partner_request("LA-RQ-2026-0001", deadline=yesterday.isoformat(), **BASE)
     assert theirs.owner_unit == supervisor.unit  # filed at the addressed unit
     assert list(services.overdue_requests(supervisor)) == [theirs]
     services.respond(supervisor, theirs, "assigned", assignee="Đại úy Nguyễn Văn A")
     assert list(services.overdue_requests(supervisor)) == [theirs]
-    services.respond(supervisor, theirs, "answer", text="Thông tin như sau …",
-                     attachments=[("answer.txt", "Kết quả".encode())])  # fmt: skip
+    services.respond(
+        supervisor,
+        theirs,
+        "answer",
+        text="Thông tin như sau …",
+        attachments=[("answer.txt", "Kết quả".encode())],
+    )
     assert not services.overdue_requests(supervisor).exists()
     with pytest.raises(ValidationError):
         services.respond(supervisor, theirs, "answer", attachments=[("a.exe", b"MZ")], text="x")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -13,30 +13,43 @@ from liaison.core.models import AuditEntry
 from tests.cooperation.test_requests import BASE
 
 
-def test_every_page_renders(login, national, supervisor, receive) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_renders(login, national, one_of_each, partner_request) -> None:  # type: ignore[no-untyped-def]
     services.ensure_default_channels()
-    notice = services.issue_wanted_notice(supervisor, notice_type="blue", full_name="Hờ A Dính",
-                                          offences="x", warrant_reference="w", send_to_partner=False)  # fmt: skip
-    case = services.open_joint_case(supervisor, title="JC", share_now=False)
-    patrol = services.plan_patrol(supervisor, title="P", starts_on=dt.date(2026, 1, 1),
-                                  ends_on=dt.date(2026, 1, 2), area="A")  # fmt: skip
-    agreement = services.create_agreement(supervisor, title="MoU")
-    meeting = services.record_meeting(supervisor, title="M", held_on=dt.date(2026, 1, 1))
-    project = services.create_project(supervisor, title="Station", kind="station")
-    theirs = receive("requests", {"reference": "LA-RQ-1", "request_type": "information", "to_country": "VN",
-                     "to_unit_code": "VN-PA-40", "sent_at": timezone.now().isoformat(), **BASE})  # fmt: skip
+    records = one_of_each
+    theirs = partner_request("LA-RQ-1", **BASE)
     client = login(national)
     channel = Channel.objects.first()
     urls = [
-        "/hotline/", f"/hotline/channels/{channel.pk}/", f"/hotline/channels/{channel.pk}/?template=verify_person&name=A",
-        "/hotline/admin/", "/hotline/report/", "/wanted/", "/wanted/?status=issued&side=ours", "/wanted/new/",
-        f"/wanted/{notice.uuid}/", "/requests/", "/requests/?overdue=1", "/requests/new/",
-        f"/requests/{theirs.uuid}/", "/joint/", "/joint/?tab=patrols", "/joint/?tab=agreements",
-        "/joint/?tab=meetings", "/joint/?tab=projects", f"/joint/cases/{case.uuid}/", "/joint/cases/new/",
-        f"/joint/patrols/{patrol.uuid}/", "/joint/patrols/new/", f"/joint/agreements/{agreement.uuid}/",
-        "/joint/agreements/new/", f"/joint/meetings/{meeting.uuid}/", "/joint/meetings/new/",
-        "/joint/projects/new/", f"/joint/projects/{project.uuid}/", "/",
-    ]  # fmt: skip
+        "/hotline/",
+        f"/hotline/channels/{channel.pk}/",
+        f"/hotline/channels/{channel.pk}/?template=verify_person&name=A",
+        "/hotline/admin/",
+        "/hotline/report/",
+        "/wanted/",
+        "/wanted/?status=issued&side=ours",
+        "/wanted/new/",
+        f"/wanted/{records.notice.uuid}/",
+        "/requests/",
+        "/requests/?overdue=1",
+        "/requests/new/",
+        f"/requests/{theirs.uuid}/",
+        "/joint/",
+        "/joint/?tab=patrols",
+        "/joint/?tab=agreements",
+        "/joint/?tab=meetings",
+        "/joint/?tab=projects",
+        f"/joint/cases/{records.case.uuid}/",
+        "/joint/cases/new/",
+        f"/joint/patrols/{records.patrol.uuid}/",
+        "/joint/patrols/new/",
+        f"/joint/agreements/{records.agreement.uuid}/",
+        "/joint/agreements/new/",
+        f"/joint/meetings/{records.meeting.uuid}/",
+        "/joint/meetings/new/",
+        "/joint/projects/new/",
+        f"/joint/projects/{records.project.uuid}/",
+        "/",
+    ]
     for url in urls:
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
@@ -46,16 +59,18 @@ def test_send_message_page_and_refusal(login, units, officer, make_user) -> None
     services.ensure_default_channels()
     channel = Channel.objects.get(local_unit=units.nghe_an, partner_unit_code="LA-PP-LA-HO")
     client = login(officer)
-    r = client.post(f"/hotline/channels/{channel.pk}/", {
-        "priority": "urgent", "subject": "Hỏi", "body": "Nội dung", "tlp": "AMBER",
-        "attachments": SimpleUploadedFile("virus.exe", b"MZ"),
-    })  # fmt: skip
+
+    def send(name: str, data: bytes) -> Any:
+        message = {"priority": "urgent", "subject": "Hỏi", "body": "Nội dung", "tlp": "AMBER"}
+        attachment = SimpleUploadedFile(name, data)
+        return client.post(
+            f"/hotline/channels/{channel.pk}/", {**message, "attachments": attachment}
+        )
+
+    r = send("virus.exe", b"MZ")
     assert r.status_code == 200 and "virus.exe" in r.content.decode()
     assert Message.objects.count() == 0
-    r = client.post(f"/hotline/channels/{channel.pk}/", {
-        "priority": "urgent", "subject": "Hỏi", "body": "Nội dung", "tlp": "AMBER",
-        "attachments": SimpleUploadedFile("scan.pdf", b"%PDF-1.4"),
-    })  # fmt: skip
+    r = send("scan.pdf", b"%PDF-1.4")
     assert r.status_code == 302 and Message.objects.get().attachments[0]["name"] == "scan.pdf"
     # A channel outside the user's unit is not even shown.
     other = Channel.objects.get(local_unit=units.ha_tinh, partner_unit_code="LA-PP-LA-KH")
@@ -64,30 +79,46 @@ def test_send_message_page_and_refusal(login, units, officer, make_user) -> None
 
 def test_wanted_and_request_forms(login, supervisor) -> None:  # type: ignore[no-untyped-def]
     client = login(supervisor)
-    r = client.post("/wanted/new/", {"notice_type": "red", "full_name": "Lầu Bá Chư", "offences": "Điều 250",
-                    "warrant_reference": "LB-9", "tlp": "AMBER", "birth_date": "1990"})  # fmt: skip
+    r = client.post(
+        "/wanted/new/",
+        {
+            "notice_type": "red",
+            "full_name": "Lầu Bá Chư",
+            "offences": "Điều 250",
+            "warrant_reference": "LB-9",
+            "tlp": "AMBER",
+            "birth_date": "1990",
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     notice = WantedNotice.objects.get()
     r = client.post(f"/wanted/{notice.uuid}/", {"add_event": "1", "status": "arrested"})
     assert r.status_code == 200 and "give the reason" in r.content.decode()
     r = client.post(
-        f"/wanted/{notice.uuid}/", {"add_event": "1", "status": "located", "place": "Mường Xén"}
+        f"/wanted/{notice.uuid}/",
+        {"add_event": "1", "status": "located", "place": "Mường Xén"},
     )
     assert r.status_code == 302
     notice.refresh_from_db()
     assert notice.status == "located"
     r = client.post("/requests/new/", {"request_type": "verification", **BASE, "tlp": "AMBER"})
     assert r.status_code == 200 and "persons concerned is required" in r.content.decode()
-    r = client.post("/requests/new/", {"request_type": "verification", **BASE, "tlp": "AMBER",
-                    "person_full_name": "Somphone", "person_nationality": "LA"})  # fmt: skip
+    r = client.post(
+        "/requests/new/",
+        {
+            "request_type": "verification",
+            **BASE,
+            "tlp": "AMBER",
+            "person_full_name": "Somphone",
+            "person_nationality": "LA",
+        },
+    )
     assert r.status_code == 302 and AssistanceRequest.objects.count() == 1
     assert AuditEntry.objects.filter(action="request.send.refused").count() == 1
 
 
-def test_dashboard_panels(login, supervisor, receive) -> None:  # type: ignore[no-untyped-def]
-    receive("requests", {"reference": "LA-RQ-9", "request_type": "information", "to_country": "VN",
-            "to_unit_code": "VN-PA-40", "sent_at": timezone.now().isoformat(),
-            "deadline": "2020-01-01", **BASE})  # fmt: skip
+def test_dashboard_panels(login, supervisor, partner_request) -> None:  # type: ignore[no-untyped-def]
+    partner_request("LA-RQ-9", deadline="2020-01-01", **BASE)
     from liaison.cooperation.dashboard import dashboard_panels
 
     panels = {p["title"]: p for p in dashboard_panels(supervisor)}
@@ -96,21 +127,34 @@ def test_dashboard_panels(login, supervisor, receive) -> None:  # type: ignore[n
     assert "LA-RQ-9" in r.content.decode()
 
 
-def test_notice_page_shows_screening_matches(login, supervisor, receive) -> None:  # type: ignore[no-untyped-def]
+def test_notice_page_shows_screening_matches(login, supervisor, partner_notice) -> None:  # type: ignore[no-untyped-def]
     import uuid
 
     from liaison.screening.models import MatchAlert
 
-    theirs = receive("wanted-notices", {
-        "reference": "LA-WN-5", "notice_type": "red", "full_name": "ສົມພອນ", "latin_name": "Somphone",
-        "offences": "x", "warrant_reference": "w", "issuing_unit_name": "u", "issued_at": timezone.now().isoformat(),
-    })  # fmt: skip
+    theirs = partner_notice(
+        "LA-WN-5",
+        full_name="ສົມພອນ",
+        latin_name="Somphone",
+        offences="x",
+        warrant_reference="w",
+        issuing_unit_name="u",
+    )
     MatchAlert.objects.create(
-        subject_kind="wanted-notices", subject_uuid=theirs.uuid, subject_local=False,
-        subject_snapshot={"full_name": "ສົມພອນ"}, candidate_kind="persons", candidate_uuid=uuid.uuid4(),
-        candidate_local=True, candidate_unit=supervisor.unit, candidate_snapshot={"full_name": "Somphone K."},
-        score=0.91, threshold=0.8, explanation="surname equal after romanisation", created_at=timezone.now(),
-    )  # fmt: skip
+        subject_kind="wanted-notices",
+        subject_uuid=theirs.uuid,
+        subject_local=False,
+        subject_snapshot={"full_name": "ສົມພອນ"},
+        candidate_kind="persons",
+        candidate_uuid=uuid.uuid4(),
+        candidate_local=True,
+        candidate_unit=supervisor.unit,
+        candidate_snapshot={"full_name": "Somphone K."},
+        score=0.91,
+        threshold=0.8,
+        explanation="surname equal after romanisation",
+        created_at=timezone.now(),
+    )
     page = login(supervisor).get(f"/wanted/{theirs.uuid}/").content.decode()
     assert 'id="matches"' in page and "Somphone K." in page and "0.91" in page
 
@@ -123,8 +167,10 @@ def test_joint_case_form_names_the_partner_unit(login, supervisor) -> None:  # t
     name = Channel.objects.get(
         local_unit=supervisor.unit, partner_unit_code="LA-PP-LA-HO"
     ).partner_unit_name
-    r = client.post("/joint/cases/new/", {"title": "Chuyên án 09", "partner_unit": f"LA-PP-LA-HO|{name}",
-                                          "share_now": "on"})  # fmt: skip
+    r = client.post(
+        "/joint/cases/new/",
+        {"title": "Chuyên án 09", "partner_unit": f"LA-PP-LA-HO|{name}", "share_now": "on"},
+    )
     assert r.status_code == 302, r.content.decode()[:3000]
     case = JointCase.objects.get()
     assert case.partner_unit_code == "LA-PP-LA-HO" and "ຫົວພັນ" in case.partner_unit_name

@@ -18,11 +18,18 @@ JPG = b"\xff\xd8\xff\xe0 jpeg"
 @pytest.fixture
 def notice(supervisor, peer):  # type: ignore[no-untyped-def]
     return services.issue_wanted_notice(
-        supervisor, notice_type="red", full_name="Vừ Bá Lầu", latin_name="Vu Ba Lau",
-        birth_date="1985-03", nationality="VN", offences="Mua bán trái phép chất ma túy (Điều 251 BLHS)",
-        warrant_reference="LB-12/2026", id_documents=[{"type": "CCCD", "number": "040085001234"}],
-        believed_location="Xiengkhouang", photos=[("face.jpg", JPG)],
-    )  # fmt: skip
+        supervisor,
+        notice_type="red",
+        full_name="Vừ Bá Lầu",
+        latin_name="Vu Ba Lau",
+        birth_date="1985-03",
+        nationality="VN",
+        offences="Mua bán trái phép chất ma túy (Điều 251 BLHS)",
+        warrant_reference="LB-12/2026",
+        id_documents=[{"type": "CCCD", "number": "040085001234"}],
+        believed_location="Xiengkhouang",
+        photos=[("face.jpg", JPG)],
+    )
 
 
 def test_issue_sends_to_partner(notice, peer) -> None:  # type: ignore[no-untyped-def]
@@ -35,26 +42,51 @@ def test_issue_sends_to_partner(notice, peer) -> None:  # type: ignore[no-untype
 
 def test_missing_fields_are_named(supervisor) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as exc:
-        services.issue_wanted_notice(supervisor, notice_type="red", full_name="", offences="",
-                                     warrant_reference="", send_to_partner=False)  # fmt: skip
+        services.issue_wanted_notice(
+            supervisor,
+            notice_type="red",
+            full_name="",
+            offences="",
+            warrant_reference="",
+            send_to_partner=False,
+        )
     assert set(exc.value.message_dict) == {"full_name", "offences", "warrant_reference"}
     with pytest.raises(ValidationError, match="not a date"):
-        services.issue_wanted_notice(supervisor, notice_type="blue", full_name="A", offences="B",
-                                     warrant_reference="C", birth_date="1985-13")  # fmt: skip
+        services.issue_wanted_notice(
+            supervisor,
+            notice_type="blue",
+            full_name="A",
+            offences="B",
+            warrant_reference="C",
+            birth_date="1985-13",
+        )
     assert WantedNotice.objects.count() == 0
     assert AuditEntry.objects.filter(action="wanted.issue.refused").count() == 2
 
 
 def test_partner_locates_and_arrests(notice, receive, supervisor) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    receive("wanted-notice-events", {"notice": str(notice.uuid), "status": "located",
-            "at": (now - dt.timedelta(hours=5)).isoformat(), "place": "Kham, Xiengkhouang",
-            "by_unit": "ກອງບັນຊາການ ປກສ ແຂວງ ຊຽງຂວາງ"})  # fmt: skip
+    receive(
+        "wanted-notice-events",
+        {
+            "notice": str(notice.uuid),
+            "status": "located",
+            "at": (now - dt.timedelta(hours=5)).isoformat(),
+            "place": "Kham, Xiengkhouang",
+            "by_unit": "ກອງບັນຊາການ ປກສ ແຂວງ ຊຽງຂວາງ",
+        },
+    )
     notice.refresh_from_db()
     assert notice.status == "located"
     assert services.located_this_month(supervisor).filter(pk=notice.pk).exists()
-    receive("wanted-notice-events", {"notice": str(notice.uuid), "status": "arrested",
-            "at": (now - dt.timedelta(hours=1)).isoformat()})  # fmt: skip
+    receive(
+        "wanted-notice-events",
+        {
+            "notice": str(notice.uuid),
+            "status": "arrested",
+            "at": (now - dt.timedelta(hours=1)).isoformat(),
+        },
+    )
     notice.refresh_from_db()
     assert notice.status == "arrested"
     # Our side records the handover at the gate.
@@ -81,12 +113,17 @@ def test_order_rules(notice, supervisor) -> None:  # type: ignore[no-untyped-def
     assert AuditEntry.objects.filter(action="wanted.event.refused").count() == 3
 
 
-def test_only_origin_edits_and_withdraws(receive, supervisor, national) -> None:  # type: ignore[no-untyped-def]
-    theirs = receive("wanted-notices", {
-        "reference": "LA-WN-2026-0007", "notice_type": "blue", "full_name": "ສົມພອນ ແກ້ວມະນີ",
-        "latin_name": "Somphone Keomany", "offences": "drug trafficking", "warrant_reference": "W-7",
-        "issuing_unit_name": "ປກສ ແຂວງ ຫົວພັນ", "believed_country": "VN", "issued_at": timezone.now().isoformat(),
-    })  # fmt: skip
+def test_only_origin_edits_and_withdraws(partner_notice, supervisor, national) -> None:  # type: ignore[no-untyped-def]
+    theirs = partner_notice(
+        "LA-WN-2026-0007",
+        notice_type="blue",
+        full_name="ສົມພອນ ແກ້ວມະນີ",
+        latin_name="Somphone Keomany",
+        offences="drug trafficking",
+        warrant_reference="W-7",
+        issuing_unit_name="ປກສ ແຂວງ ຫົວພັນ",
+        believed_country="VN",
+    )
     # Everyone sees a partner's wanted notice (it is for finding the person).
     assert services.visible(WantedNotice, supervisor).filter(pk=theirs.pk).exists()
     with pytest.raises(PermissionDenied):
@@ -99,7 +136,7 @@ def test_only_origin_edits_and_withdraws(receive, supervisor, national) -> None:
     assert theirs.status == "located"
 
 
-def test_withdrawal_reaches_partner_copies(notice, supervisor, receive, peer) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawal_reaches_partner_copies(notice, supervisor, partner_notice, peer) -> None:  # type: ignore[no-untyped-def]
     from liaison.exchange.models import OutboxEntry
 
     services.withdraw_wanted_notice(supervisor, notice, "Charges dropped")
@@ -114,9 +151,7 @@ def test_withdrawal_reaches_partner_copies(notice, supervisor, receive, peer) ->
     with pytest.raises(ValidationError, match="withdrawn"):
         services.add_wanted_event(supervisor, notice, "located")
     # A withdrawn partner notice arriving here shows as withdrawn.
-    theirs = receive("wanted-notices", {
-        "reference": "LA-WN-1", "notice_type": "red", "full_name": "X", "offences": "Y",
-        "warrant_reference": "Z", "issuing_unit_name": "U", "issued_at": timezone.now().isoformat(),
-        "withdrawn_at": timezone.now().isoformat(), "withdrawal_reason": "found dead",
-    })  # fmt: skip
+    theirs = partner_notice(
+        "LA-WN-1", withdrawn_at=timezone.now().isoformat(), withdrawal_reason="found dead"
+    )
     assert theirs.status == "withdrawn"

@@ -5,43 +5,40 @@ and joint cases since 2022. Kept on this node (not sent); run once (a second run
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.cooperation import services
-from liaison.cooperation.models import Agreement
+from liaison.cooperation.models.agreements import Agreement
+from liaison.cooperation.services.agreements import (
+    add_action_item,
+    create_agreement,
+    create_project,
+    record_meeting,
+    update_action_item,
+    update_project,
+)
+from liaison.cooperation.services.common import partner_country
+from liaison.cooperation.services.hotline import ensure_default_channels
+from liaison.cooperation.services.joint import add_entry, open_joint_case
+from liaison.cooperation.services.patrols import plan_patrol
 from liaison.core.commands import BadInput, Failure
 from liaison.core.models import BorderGate, User
 from liaison.core.node import NodeNotInitialised, this_node
 
-TEXT: dict[str, dict[str, Any]] = {
-    "VN": {
-        "mou": "Biên bản ghi nhớ hợp tác phòng, chống tội phạm ma túy Việt Nam – Lào",
-        "plan": "Kế hoạch hợp tác phòng, chống ma túy năm {y}",
-        "conf": "Hội nghị giao ban phòng, chống ma túy các tỉnh biên giới Việt Nam – Lào",
-        "station": "Trạm kiểm soát liên hợp tại cửa khẩu",
-        "training": "Lớp tập huấn kỹ năng điều tra tội phạm ma túy cho cán bộ Lào",
-        "patrol": "Tuần tra song phương tuyến biên giới",
-        "case": "Chuyên án chung số {n}",
-        "items": ["Trao đổi danh sách đối tượng truy nã", "Tổ chức tuần tra chung hằng quý",
-                  "Xác minh các đối tượng người nước ngoài bị bắt giữ"],
-    },
-    "LA": {
-        "mou": "ບົດບັນທຶກຄວາມເຂົ້າໃຈ ການຮ່ວມມືປ້ອງກັນ ແລະ ຕ້ານຢາເສບຕິດ ລາວ – ຫວຽດນາມ",
-        "plan": "ແຜນການຮ່ວມມືຕ້ານຢາເສບຕິດ ປີ {y}",
-        "conf": "ກອງປະຊຸມສະຫຼຸບວຽກງານຕ້ານຢາເສບຕິດ ແຂວງຊາຍແດນ ລາວ – ຫວຽດນາມ",
-        "station": "ປ້ອມກວດກາຮ່ວມ ຢູ່ດ່ານຊາຍແດນ",
-        "training": "ຫຼັກສູດຝຶກອົບຮົມການສືບສວນຄະດີຢາເສບຕິດ",
-        "patrol": "ລາດຕະເວນຮ່ວມ ຕາມເສັ້ນຊາຍແດນ",
-        "case": "ຄະດີຮ່ວມ ເລກທີ {n}",
-        "items": ["ແລກປ່ຽນລາຍຊື່ຜູ້ຖືກຕ້ອງການຕົວ", "ຈັດລາດຕະເວນຮ່ວມທຸກໄຕມາດ",
-                  "ກວດສອບຜູ້ຕ່າງປະເທດທີ່ຖືກຈັບ"],
-    },
-}  # fmt: skip
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "seed_texts.json"
+
+
+def seed_texts(country: str) -> dict[str, Any]:
+    """Titles in ``country``'s language; the file's first country's for one it does not list."""
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        texts = {k: v for k, v in json.load(fh).items() if not k.startswith("_")}
+    return dict(texts.get(country) or next(iter(texts.values())))
 
 
 class Command(BaseCommand):
@@ -65,62 +62,92 @@ class Command(BaseCommand):
         if Agreement.objects.filter(origin=node.id).exists():
             self.stdout.write("cooperation records already seeded; nothing added")
             return
-        text = TEXT.get(node.country, TEXT["VN"])
+        text = seed_texts(node.country)
         rng = random.Random(options["seed"])
         today = timezone.localdate()
-        partner = services.partner_country()
+        partner = partner_country()
         with transaction.atomic():
-            services.ensure_default_channels()
-            services.create_agreement(
-                user, kind="mou", title=text["mou"], parties=f"{node.country} – {partner}",
-                signed_on=dt.date(2021, 8, 9), valid_from=dt.date(2021, 8, 9),
+            ensure_default_channels()
+            create_agreement(
+                user,
+                kind="mou",
+                title=text["mou"],
+                parties=f"{node.country} – {partner}",
+                signed_on=dt.date(2021, 8, 9),
+                valid_from=dt.date(2021, 8, 9),
                 summary="Hotline, exchange of information, wanted persons, joint cases, joint patrols.",
-            )  # fmt: skip
-            plan = services.create_agreement(
-                user, kind="annual_plan", title=text["plan"].format(y=today.year),
-                signed_on=dt.date(today.year, 1, 15), valid_from=dt.date(today.year, 1, 1),
+            )
+            plan = create_agreement(
+                user,
+                kind="annual_plan",
+                title=text["plan"].format(y=today.year),
+                signed_on=dt.date(today.year, 1, 15),
+                valid_from=dt.date(today.year, 1, 1),
                 valid_to=dt.date(today.year, 12, 31),
-            )  # fmt: skip
+            )
             for i, item in enumerate(text["items"]):
-                action = services.add_action_item(
-                    user, agreement=plan, text=item, owner_country=node.country,
+                action = add_action_item(
+                    user,
+                    agreement=plan,
+                    text=item,
+                    owner_country=node.country,
                     due=dt.date(today.year, 3 * (i + 1), 28),
-                )  # fmt: skip
+                )
                 if i == 0:
-                    services.update_action_item(user, action, status="done")
-            services.record_meeting(
-                user, kind="conference", title=text["conf"], held_on=dt.date(2024, 8, 16),
-                place="Vientiane", agreement=plan,
-                participants=[{"name": "Delegation " + node.country, "side": node.country},
-                              {"name": "Delegation " + partner, "side": partner}],
+                    update_action_item(user, action, status="done")
+            record_meeting(
+                user,
+                kind="conference",
+                title=text["conf"],
+                held_on=dt.date(2024, 8, 16),
+                place="Vientiane",
+                agreement=plan,
+                participants=[
+                    {"name": "Delegation " + node.country, "side": node.country},
+                    {"name": "Delegation " + partner, "side": partner},
+                ],
                 minutes="Viet Nam, ten border provinces, July 2021 – June 2024: about 14,130 drug "
                 "cases, 19,960 defendants. Laos: about 15,860 cases, 23,458 defendants.",
-                commitments=[{"text": text["items"][1], "owner_country": partner,
-                              "due": dt.date(today.year, 12, 31)}],
-            )  # fmt: skip
+                commitments=[
+                    {
+                        "text": text["items"][1],
+                        "owner_country": partner,
+                        "due": dt.date(today.year, 12, 31),
+                    }
+                ],
+            )
             gate = BorderGate.objects.order_by("name").first()
-            station = services.create_project(
-                user, kind="station", title=text["station"] + (f" {gate.name}" if gate else ""),
-                location=gate.name if gate else "", agreement=plan,
-            )  # fmt: skip
-            services.update_project(user, station, status="handed_over")
-            training = services.create_project(
+            station = create_project(
+                user,
+                kind="station",
+                title=text["station"] + (f" {gate.name}" if gate else ""),
+                location=gate.name if gate else "",
+                agreement=plan,
+            )
+            update_project(user, station, status="handed_over")
+            training = create_project(
                 user, kind="training", title=text["training"], trainees=40, agreement=plan
             )
-            services.update_project(user, training, status="under_way", progress=60)
-            services.plan_patrol(
-                user, title=text["patrol"], starts_on=today + dt.timedelta(days=7),
-                ends_on=today + dt.timedelta(days=9), gates=[gate.name] if gate else [],
-                area="" if gate else "border", units=[user.unit] if user.unit else [],
-            )  # fmt: skip
+            update_project(user, training, status="under_way", progress=60)
+            plan_patrol(
+                user,
+                title=text["patrol"],
+                starts_on=today + dt.timedelta(days=7),
+                ends_on=today + dt.timedelta(days=9),
+                gates=[gate.name] if gate else [],
+                area="" if gate else "border",
+                units=[user.unit] if user.unit else [],
+            )
             start = dt.date(2022, 1, 1)
             span = max((today - start).days, 1)
             for n in range(1, options["joint_cases"] + 1):
-                case = services.open_joint_case(
-                    user, title=text["case"].format(n=n), share_now=False,
+                case = open_joint_case(
+                    user,
+                    title=text["case"].format(n=n),
+                    share_now=False,
                     opened_on=start + dt.timedelta(days=rng.randrange(span)),
-                )  # fmt: skip
-                services.add_entry(user, case, "timeline", text="…")
+                )
+                add_entry(user, case, "timeline", text="…")
         self.stdout.write(
             f"seeded 2 agreements, 1 meeting, 2 projects, 1 patrol, {options['joint_cases']} joint cases"
         )

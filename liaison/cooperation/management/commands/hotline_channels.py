@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from liaison.cooperation import services
-from liaison.cooperation.models import Channel
+from liaison.cooperation.models.hotline import Channel
+from liaison.cooperation.services.hotline import ensure_default_channels
 from liaison.core.audit import Actor
 from liaison.core.commands import Failure
 from liaison.core.node import NodeNotInitialised
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            created = services.ensure_default_channels(actor=Actor.system("cli"))
+            created = ensure_default_channels(actor=Actor.system("cli"))
         except NodeNotInitialised as exc:
             raise Failure(str(exc)) from exc
         channels = Channel.objects.select_related("local_unit").order_by(
@@ -31,11 +31,16 @@ class Command(BaseCommand):
         )
         if options["json"]:
             rows = [
-                {"level": c.level, "local_unit": c.local_unit.code, "partner_country": c.partner_country,
-                 "partner_unit": c.partner_unit_code, "partner_unit_name": c.partner_unit_name,
-                 "active": c.active}
+                {
+                    "level": c.level,
+                    "local_unit": c.local_unit.code,
+                    "partner_country": c.partner_country,
+                    "partner_unit": c.partner_unit_code,
+                    "partner_unit_name": c.partner_unit_name,
+                    "active": c.active,
+                }
                 for c in channels
-            ]  # fmt: skip
+            ]
             self.stdout.write(
                 json.dumps({"created": len(created), "channels": rows}, ensure_ascii=False)
             )

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from liaison.cooperation import services
+from liaison.cooperation.services.hotline import hotline_report
 from liaison.core.commands import BadInput
 
 
@@ -33,4 +33,4 @@ class Command(BaseCommand):
         )
         if start > end:
             raise BadInput("--from is after --to")
-        self.stdout.write(json.dumps(services.hotline_report(start, end), ensure_ascii=False))
+        self.stdout.write(json.dumps(hotline_report(start, end), ensure_ascii=False))

@@ -28,8 +28,9 @@ class Command(BaseCommand):
         self.stdout.write(f"node {n['id']} ({n['country']}) {n['name']}")
         self.stdout.write(f"  url:         {n['url'] or '-'}")
         self.stdout.write(f"  fingerprint: {n['fingerprint']}")
-        self.stdout.write("peers:" if status["peers"] else "peers: none")
-        for p in status["peers"]:
+        peers = status.get("peers", [])
+        self.stdout.write("peers:" if peers else "peers: none")
+        for p in peers:
             self.stdout.write(
                 f"  {p['name']:<10} {p['url']:<30} last contact {p['last_contact'] or 'never'}"
                 f"  backlog {p['backlog']}  last error {p['last_error'] or '-'}"

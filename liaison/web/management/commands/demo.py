@@ -1,3 +1,8 @@
+"""`liaison demo`: federated demo nodes, one per country, created, seeded and peered.
+
+It lives in the web app because it drives every domain's commands (seed, peer, the demo
+releases and cooperation records)."""
+
 from __future__ import annotations
 
 import json
@@ -6,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +19,39 @@ import httpx
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandParser
 
-from liaison.core.commands import Failure
+from liaison.core import countries
+from liaison.core.commands import BadInput, Failure
+from liaison.core.setup import national_units
 
 DEMO_PASSWORD = "demo-liaison-2026"  # noqa: S105 - printed on purpose: a demonstration only
+FIRST_PORT = 8000
+FIRST_SEED = 2024
 
-NODES = (
-    # (country, name, port)
-    ("VN", "Bộ Công an Việt Nam (demo)", 8000),
-    ("LA", "ກະຊວງປ້ອງກັນຄວາມສະຫງົບ ລາວ (demo)", 8001),
-)
+
+@dataclass(frozen=True)
+class DemoNode:
+    country: str
+    name: str
+    port: int
+    seed: int
+
+
+def demo_nodes(codes: list[str]) -> list[DemoNode]:
+    """One node per country: named after its ministry and the country, in its own language,
+    on consecutive ports from 8000."""
+    nodes = []
+    for i, code in enumerate(codes):
+        ministry = national_units()[code]["ministry"]["name"]
+        country = countries.country_name(code, countries.own_language(code))
+        name = f"{ministry} {country} (demo)"
+        nodes.append(DemoNode(code, name, FIRST_PORT + i, FIRST_SEED + i))
+    return nodes
+
+
+def default_countries() -> list[str]:
+    """The first pair of countries the gazetteer's border table links."""
+    pairs = countries.border_pairs()
+    return list(pairs[0]) if pairs else []
 
 
 def _liaison(
@@ -40,10 +70,19 @@ def _liaison(
 
 
 class Command(BaseCommand):
-    help = "Run two federated demo nodes (VN on :8000, LA on :8001), seeded and peered."
+    nodes: list[DemoNode]
+    help = (
+        "Run federated demo nodes, seeded and peered: by default the two countries of the "
+        "gazetteer's border table, on :8000 and :8001."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dir", default=".demo", help="folder for the two node homes")
+        parser.add_argument("--dir", default=".demo", help="folder for the node homes")
+        parser.add_argument(
+            "--countries",
+            default="",
+            help="comma-separated ISO 3166-1 codes, one node each (default: a border pair)",
+        )
         parser.add_argument("--cases", type=int, default=15000, help="cases to seed per side")
         parser.add_argument("--years", type=int, default=3)
         parser.add_argument("--host", default="127.0.0.1")
@@ -52,27 +91,42 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         base = Path(options["dir"]).resolve()
         host = options["host"]
+        codes = [c.strip().upper() for c in options["countries"].split(",") if c.strip()]
+        codes = codes or default_countries()
+        unknown = [c for c in codes if c not in national_units()]
+        if len(codes) < 2 or unknown:
+            raise BadInput(
+                f"--countries needs two or more of {', '.join(sorted(national_units()))}"
+            )
+        self.nodes = demo_nodes(codes)
         homes: dict[str, Path] = {}
-        for country, name, port in NODES:
-            home = base / country.lower()
-            homes[country] = home
+        for demo in self.nodes:
+            home = base / demo.country.lower()
+            homes[demo.country] = home
             if not (home / "node.json").exists():
-                self.stdout.write(f"Creating the {country} node in {home} …")
+                self.stdout.write(f"Creating the {demo.country} node in {home} …")
                 result = _liaison(
-                    home, "init", "--country", country, "--name", name,
-                    "--url", f"http://{host}:{port}", check=False,
-                )  # fmt: skip
+                    home,
+                    "init",
+                    "--country",
+                    demo.country,
+                    "--name",
+                    demo.name,
+                    "--url",
+                    f"http://{host}:{demo.port}",
+                    check=False,
+                )
                 if result.returncode != 0:
                     raise Failure(
-                        f"could not create the {country} demo node: {result.stderr.strip()}"
+                        f"could not create the {demo.country} demo node: {result.stderr.strip()}"
                     )
                 _liaison(home, "demo_users", "--password", DEMO_PASSWORD)
         servers = []
-        for country, _name, port in NODES:
-            env = {**os.environ, "LIAISON_HOME": str(homes[country])}
+        for demo in self.nodes:
+            env = {**os.environ, "LIAISON_HOME": str(homes[demo.country])}
             env.pop("LIAISON_DATABASE_URL", None)
-            (homes[country] / "logs").mkdir(exist_ok=True)
-            log = (homes[country] / "logs" / "serve.log").open("ab")
+            (homes[demo.country] / "logs").mkdir(exist_ok=True)
+            log = (homes[demo.country] / "logs" / "serve.log").open("ab")
             servers.append(
                 subprocess.Popen(  # noqa: S603
                     [
@@ -83,22 +137,22 @@ class Command(BaseCommand):
                         "--host",
                         host,
                         "--port",
-                        str(port),
+                        str(demo.port),
                     ],
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                )
             )
         try:
-            for _country, _name, port in NODES:
-                self._wait_up(f"http://{host}:{port}/api/v1/health")
+            for demo in self.nodes:
+                self._wait_up(f"http://{host}:{demo.port}/api/v1/health")
             self._peer(homes, host)
             self._seed(homes, options)
             self._print_summary(host)
             if options["no_wait"]:
                 return
-            self.stdout.write("Press Ctrl-C to stop both nodes.")
+            self.stdout.write("Press Ctrl-C to stop the nodes.")
             while all(s.poll() is None for s in servers):
                 time.sleep(1)
             raise Failure("a demo node stopped; see .demo/*/logs/serve.log")
@@ -127,32 +181,47 @@ class Command(BaseCommand):
     def _peer(self, homes: dict[str, Path], host: str) -> None:
         if "peer" not in get_commands():
             return
-        ports = {country: port for country, _n, port in NODES}
-        for country, other in (("VN", "LA"), ("LA", "VN")):
+        ports = {demo.country: demo.port for demo in self.nodes}
+        pairs = [(a, b) for a in ports for b in ports if a != b]
+        for country, other in pairs:
             listed = _liaison(homes[country], "peer", "list", check=False).stdout
             if other in listed.split():
                 continue
             status = json.loads(_liaison(homes[other], "status", "--json").stdout)
             fp = status["node"]["fingerprint"]
             result = _liaison(
-                homes[country], "peer", "add", other, f"http://{host}:{ports[other]}",
-                "--fingerprint", fp, check=False,
-            )  # fmt: skip
+                homes[country],
+                "peer",
+                "add",
+                other,
+                f"http://{host}:{ports[other]}",
+                "--fingerprint",
+                fp,
+                check=False,
+            )
             if result.returncode != 0:
                 self.stderr.write(f"peering {country} → {other} failed: {result.stderr.strip()}")
 
     def _seed(self, homes: dict[str, Path], options: dict[str, Any]) -> None:
         if "seed" not in get_commands():
             return
+        seeds = {demo.country: demo.seed for demo in self.nodes}
         for country, home in homes.items():
             marker = home / ".seeded"
             if marker.exists():
                 continue
             self.stdout.write(f"Seeding {options['cases']} cases on the {country} node …")
             result = _liaison(
-                home, "seed", "--cases", str(options["cases"]), "--years", str(options["years"]),
-                "--seed", "2024" if country == "VN" else "2025", check=False,
-            )  # fmt: skip
+                home,
+                "seed",
+                "--cases",
+                str(options["cases"]),
+                "--years",
+                str(options["years"]),
+                "--seed",
+                str(seeds[country]),
+                check=False,
+            )
             if result.returncode != 0:
                 self.stderr.write(f"seeding {country} failed: {result.stderr.strip()}")
                 continue
@@ -167,8 +236,8 @@ class Command(BaseCommand):
     def _print_summary(self, host: str) -> None:
         self.stdout.write("")
         self.stdout.write("Liaison demo is running:")
-        for country, name, port in NODES:
-            self.stdout.write(f"  {country}  {name:<40} http://{host}:{port}/")
+        for demo in self.nodes:
+            self.stdout.write(f"  {demo.country}  {demo.name:<40} http://{host}:{demo.port}/")
         self.stdout.write("")
         self.stdout.write(f"Logins on each node (password {DEMO_PASSWORD}):")
         for username, what in DEMO_USERS_SUMMARY:

@@ -1,0 +1,64 @@
+"""What the cooperation forms share. Forms only collect input; services check and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from liaison.core.countries import country_choices, own_country, partner_countries
+from liaison.core.models import Tlp
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 3})
+TLP_CHOICES = [(v, label) for v, label in Tlp.choices if v != Tlp.RED]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def attachments_help() -> str:
+    return str(_("PDF, JPG, PNG, DOCX, XLSX or TXT; at most 10 MB each."))
+
+
+def split_unit(value: str) -> tuple[str, str]:
+    """The (code, name) of a partner unit choice ("CODE|Name")."""
+    code, _sep, name = (value or "").partition("|")
+    return code, name
+
+
+def side_choices() -> list[tuple[str, str]]:
+    """The sides of the cooperation: this node's country, then its partners (names in the
+    active language)."""
+    own = own_country()
+    return [
+        ("", "—"),
+        *country_choices([own] if own else []),
+        *country_choices(partner_countries()),
+    ]

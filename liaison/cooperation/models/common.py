@@ -1,0 +1,31 @@
+"""Shared by every mechanism: files attached to cooperation records."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Attachment(models.Model):
+    """A file attached to a cooperation record (a message, a response, a notice's photo).
+
+    Records carry the list of their attachments (name, type, size, SHA-256) in a JSON field,
+    which is what travels to the partner; the bytes are kept here."""
+
+    owner_kind = models.CharField(_("record kind"), max_length=40)
+    owner_uuid = models.UUIDField(_("record"), db_index=True)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="cooperation/%Y/%m/")
+    uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

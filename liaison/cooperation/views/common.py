@@ -1,0 +1,53 @@
+"""What the cooperation pages share: paging, running a service call with its refusal shown
+on the form, uploaded files, and the partner units the user's channels reach."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from liaison.cooperation.forms.common import apply_errors
+from liaison.cooperation.services.attachments import read_uploads
+from liaison.cooperation.services.common import error_text
+from liaison.cooperation.services.hotline import channels_for
+from liaison.core.models import User
+
+
+def page_of(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def attempt(request: HttpRequest, form: Any, action: Callable[[], Any], ok: str) -> Any:
+    """Run a service call; on a refusal, show it on the form (or as a message) and return None."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        if form is not None:
+            apply_errors(form, exc)
+        messages.error(request, error_text(exc))
+        return None
+    except PermissionDenied as exc:
+        if form is not None:
+            form.add_error(None, str(exc) or _("You may not do this."))
+        messages.error(request, str(exc) or _("You may not do this."))
+        return None
+    messages.success(request, ok)
+    return result if result is not None else True
+
+
+def uploaded_files(request: HttpRequest, name: str) -> list[tuple[str, bytes]]:
+    return read_uploads(request.FILES.getlist(name))
+
+
+def partner_units(user: User) -> list[tuple[str, str]]:
+    """Choices of partner units ("CODE|Name") from the user's hotline channels."""
+    seen: dict[str, str] = {}
+    for c in channels_for(user):
+        seen.setdefault(f"{c.partner_unit_code}|{c.partner_unit_name}", c.partner_unit_name)
+    return [("", "—"), *sorted(seen.items(), key=lambda kv: kv[1])]
