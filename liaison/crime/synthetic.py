@@ -18,23 +18,24 @@ give the same records (uuids included). Patterns (see docs/import.md):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
-import random
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from liaison.core import audit
-from liaison.core.gazetteer import MERGER_DATE, fold_vietnamese, successor_of
+from liaison.core.gazetteer import MERGER_DATE, successor_of
 from liaison.core.models import Commune, District, Province, Unit
 from liaison.core.node import this_node
 from liaison.core.progress import progress
 from liaison.crime.models import (
     CultivationSite,
+    Drug,
     DrugCase,
     Hotspot,
     Person,
@@ -43,76 +44,21 @@ from liaison.crime.models import (
     TraffickingRing,
 )
 from liaison.crime.services import actor_for, ministry_unit
-from liaison.crime.values import seizure_key
+from liaison.crime.synthetic_cases import HMONG_GIVEN, LA_GIVEN_M, Generator, weighted
 
-# --- names ---------------------------------------------------------------------------
+# --- places (data/synthetic_places.json) ---------------------------------------------
 
-VN_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Phan", "Trương", "Đinh", "Cao", "Lương", "Hà"]  # fmt: skip
-VN_MIDDLE_M = ["Văn", "Văn", "Văn", "Đức", "Minh", "Hữu", "Quang", "Công", "Xuân", "Bá"]
-VN_MIDDLE_F = ["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh"]
-VN_GIVEN_M = ["Hùng", "Hưng", "Dũng", "Tuấn", "Nam", "Long", "Hải", "Sơn", "Thắng", "Cường", "Quân", "Phong", "Bình", "Khánh", "Trung", "Hiếu", "Lâm", "Tài", "Thành", "Tâm", "Đạt", "Vinh"]  # fmt: skip
-VN_GIVEN_F = [
-    "Mai",
-    "Hoa",
-    "Lan",
-    "Hương",
-    "Hằng",
-    "Nga",
-    "Thảo",
-    "Linh",
-    "Trang",
-    "Huyền",
-    "Yến",
-    "Dung",
-]
-HMONG_SURNAMES = ["Lầu", "Vừ", "Giàng", "Sùng", "Mùa", "Thào", "Hờ", "Vàng"]
-HMONG_GIVEN = ["Chư", "Pó", "Dính", "Tủa", "Sính", "Lử", "Chá", "Xềnh", "Dua", "Nhè"]
-THAI_SURNAMES = ["Lò", "Lường", "Quàng", "Vi", "Lô", "Cầm"]
-
-#: Lao given names and surnames: (Lao script, romanisation)
-LA_GIVEN_M = [("ສົມສັກ", "Somsak"), ("ບຸນມີ", "Bounmy"), ("ຄຳພອນ", "Khamphone"), ("ສີສະຫວັດ", "Sisavath"), ("ວັນນະ", "Vanna"), ("ບົວພັນ", "Bouaphanh"), ("ຄຳແພງ", "Khamphaeng"), ("ສຸກສະຫວັນ", "Souksavanh"), ("ທອງສະຫວັນ", "Thongsavanh"), ("ພູວົງ", "Phouvong"), ("ແສງທອງ", "Sengthong"), ("ອຸດອນ", "Oudone")]  # fmt: skip
-LA_GIVEN_F = [("ມະນີວອນ", "Manivone"), ("ຈັນທະລາ", "Chanthala"), ("ນ້ອຍ", "Noy"), ("ແສງດາວ", "Sengdao"), ("ພອນປະເສີດ", "Phonprasert"), ("ບົວສີ", "Bouasy")]  # fmt: skip
-LA_SURNAMES = [("ແກ້ວມະນີ", "Keomany"), ("ພົມມະຈັນ", "Phommachanh"), ("ສີສຸວັນ", "Sisouvanh"), ("ວົງສະຫວັນ", "Vongsavanh"), ("ສຸລິຍະ", "Souliya"), ("ອິນທະວົງ", "Inthavong"), ("ຈັນທະວົງ", "Chanthavong"), ("ພົມມະວົງ", "Phommavong"), ("ແສງອາລຸນ", "Sengaloun"), ("ດວງມາລາ", "Douangmala")]  # fmt: skip
-OTHER_NAMES = {
-    "CN": [
-        ("王伟", "Wang Wei"),
-        ("李强", "Li Qiang"),
-        ("张敏", "Zhang Min"),
-        ("刘洋", "Liu Yang"),
-        ("陈杰", "Chen Jie"),
-    ],  # fmt: skip
-    "TH": [
-        ("สมชาย ใจดี", "Somchai Jaidee"),
-        ("ประยุทธ ศรีสุข", "Prayut Srisuk"),
-        ("วิชัย ทองดี", "Wichai Thongdee"),
-    ],  # fmt: skip
-    "MM": [("Aung Kyaw", "Aung Kyaw"), ("Zaw Min", "Zaw Min"), ("Tun Naing", "Tun Naing")],
-    "KH": [("សុខ ចាន់", "Sok Chan"), ("ហេង សំណាង", "Heng Samnang")],
-}
-
+_PLACES = json.loads(
+    (Path(__file__).parent / "data" / "synthetic_places.json").read_text(encoding="utf-8")
+)
 #: Lao districts (the gazetteer has none): province → [(Lao, romanised)]
 LA_DISTRICTS = {
-    "LA-VT": [
-        ("ຈັນທະບູລີ", "Chanthabouly"),
-        ("ສີສັດຕະນາກ", "Sisattanak"),
-        ("ໄຊເສດຖາ", "Xaysetha"),
-        ("ສີໂຄດຕະບອງ", "Sikhottabong"),
-        ("ຫາດຊາຍຟອງ", "Hadxayfong"),
-    ],  # fmt: skip
-    "LA-BK": [("ຫ້ວຍຊາຍ", "Houayxay"), ("ຕົ້ນເຜີ້ງ", "Tonpheung")],
-    "LA-LM": [("ຫຼວງນ້ຳທາ", "Luang Namtha"), ("ລອງ", "Long"), ("ສິງ", "Sing")],
-    "LA-PH": [("ຜົ້ງສາລີ", "Phongsaly"), ("ໃໝ່", "Mai"), ("ຂວາ", "Khoua")],
-    "LA-LP": [("ຫຼວງພະບາງ", "Luang Prabang"), ("ວຽງຄຳ", "Viengkham")],
-    "LA-HO": [("ຊຳເໜືອ", "Xamneua"), ("ວຽງໄຊ", "Viengxay"), ("ຊຽງຄໍ້", "Xiengkho")],
-    "LA-XI": [("ແປກ", "Pek"), ("ໜອງແຮດ", "Nonghed"), ("ຄູນ", "Khoun")],
-    "LA-BL": [("ປາກຊັນ", "Paksan"), ("ຄຳເກີດ", "Khamkeut"), ("ປາກກະດິງ", "Pakkading")],
-    "LA-KH": [("ທ່າແຂກ", "Thakhek"), ("ບົວລະພາ", "Boualapha"), ("ຍົມມະລາດ", "Nhommalath")],
-    "LA-SV": [("ໄກສອນ ພົມວິຫານ", "Kaysone Phomvihane"), ("ເຊໂປນ", "Sepon"), ("ພີນ", "Phine")],
-    "LA-SL": [("ສາລະວັນ", "Salavan"), ("ຕະໂອ້ຍ", "Ta Oy"), ("ສະມ້ວຍ", "Samouay")],
-    "LA-XE": [("ລະມາມ", "Lamam"), ("ດາກຈຶງ", "Dakcheung"), ("ກະລືມ", "Kaleum")],
-    "LA-AT": [("ສາມັກຄີໄຊ", "Samakkhixay"), ("ພູວົງ", "Phouvong"), ("ສະໜາມໄຊ", "Sanamxay")],
-    "LA-CH": [("ປາກເຊ", "Pakse"), ("ໂຂງ", "Khong")],
+    province: [(lao, latin) for lao, latin in districts]
+    for province, districts in _PLACES["la_districts"].items()
 }
+#: Big cities and trafficking hubs: province → weight (an inland province weighs 1)
+PROVINCE_WEIGHTS: dict[str, float] = _PLACES["province_weights"]
+BORDER_WEIGHT = 12.0  # a province facing the partner country
 
 MONTH_WEIGHT = (1.3, 1.25, 1.0, 1.05, 0.9, 0.9, 0.95, 0.95, 1.0, 1.0, 1.1, 1.3)
 
@@ -140,8 +86,10 @@ MIX: dict[str, list[tuple[str, float, str, float, float]]] = {
         ("cocaine", 0.001, "kg", 0.25, 1.5),
     ],
 }
-FOREIGN = {"VN": [("LA", 0.6), ("CN", 0.25), ("TH", 0.05), ("KH", 0.05), ("MM", 0.05)],
-           "LA": [("VN", 0.35), ("CN", 0.3), ("TH", 0.2), ("MM", 0.15)]}  # fmt: skip
+FOREIGN = {
+    "VN": [("LA", 0.6), ("CN", 0.25), ("TH", 0.05), ("KH", 0.05), ("MM", 0.05)],
+    "LA": [("VN", 0.35), ("CN", 0.3), ("TH", 0.2), ("MM", 0.15)],
+}
 PARTNER = {"VN": "LA", "LA": "VN"}
 ROUTES = {
     "VN": [
@@ -150,15 +98,40 @@ ROUTES = {
         "Lào → Quảng Trị → TP. Hồ Chí Minh",
         "Lào → Sơn La → Hà Nội",
         "Tam giác vàng → Lào → Hà Tĩnh",
-    ],  # fmt: skip
+    ],
     "LA": [
         "ສາມຫຼ່ຽມຄຳ → ບໍ່ແກ້ວ → ວຽງຈັນ",
         "ຫຼວງນ້ຳທາ → ອຸດົມໄຊ → ຫົວພັນ → ຫວຽດນາມ",
         "ບໍ່ແກ້ວ → ສະຫວັນນະເຂດ → ຫວຽດນາມ",
         "ວຽງຈັນ → ໄທ",
-    ],  # fmt: skip
+    ],
 }
-TRANSPORT = [("motorbike", 0.35), ("car", 0.2), ("truck", 0.12), ("foot", 0.15), ("bus", 0.06), ("boat", 0.05), ("post", 0.04), ("air", 0.03)]  # fmt: skip
+HOTSPOT_KIND = [
+    ("retail", 0.45),
+    ("den", 0.25),
+    ("transit", 0.15),
+    ("crossing", 0.1),
+    ("cultivation", 0.05),
+]
+#: Precursor chemicals and their table of the 1988 Convention
+PRECURSORS = [
+    ("Ephedrine", "I"),
+    ("Pseudoephedrine", "I"),
+    ("Acetic anhydride", "I"),
+    ("Safrole", "I"),
+    ("Sulphuric acid", "II"),
+    ("Hydrochloric acid", "II"),
+    ("Acetone", "II"),
+]
+RECORD_KINDS = (
+    "cases",
+    "persons",
+    "seizures",
+    "rings",
+    "hotspots",
+    "cultivation-sites",
+    "precursor-incidents",
+)
 
 
 @dataclass
@@ -166,55 +139,6 @@ class _Place:
     province: Province
     weight: float
     districts: list[tuple[str, str]]
-
-
-def _weighted(rng: random.Random, items: list[tuple[Any, float]]) -> Any:
-    return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
-
-
-class Generator:
-    def __init__(self, seed: int, country: str) -> None:
-        self.rng = random.Random(seed)
-        self.seed = seed
-        self.country = country
-
-    def uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
-    # names ---------------------------------------------------------------------------
-    def vn_name(self, sex: str, minority: bool) -> tuple[str, str]:
-        r = self.rng
-        if minority and r.random() < 0.6:
-            name = f"{r.choice(HMONG_SURNAMES)} {r.choice(['A', 'Bá', 'Văn', 'Mí', 'Thị' if sex == 'F' else 'Seo'])} {r.choice(HMONG_GIVEN)}"  # fmt: skip
-        elif minority:
-            middle = "Thị" if sex == "F" else "Văn"
-            given = r.choice(VN_GIVEN_F if sex == "F" else VN_GIVEN_M)
-            name = f"{r.choice(THAI_SURNAMES)} {middle} {given}"
-        else:
-            middle = r.choice(VN_MIDDLE_F if sex == "F" else VN_MIDDLE_M)
-            given = r.choice(VN_GIVEN_F if sex == "F" else VN_GIVEN_M)
-            name = f"{r.choice(VN_SURNAMES)} {middle} {given}"
-        return name, fold_vietnamese(name)
-
-    def la_name(self, sex: str) -> tuple[str, str]:
-        given = self.rng.choice(LA_GIVEN_F if sex == "F" else LA_GIVEN_M)
-        surname = self.rng.choice(LA_SURNAMES)
-        return f"{given[0]} {surname[0]}", f"{given[1]} {surname[1]}"
-
-    def name(self, nationality: str, sex: str, minority: bool) -> tuple[str, str]:
-        if nationality == "VN":
-            return self.vn_name(sex, minority)
-        if nationality == "LA":
-            return self.la_name(sex)
-        return self.rng.choice(OTHER_NAMES[nationality])
-
-    def quantity(self, unit: str, median: float, sigma: float) -> Decimal:
-        value = median * math.exp(self.rng.gauss(0, sigma))
-        if unit in {"tablet", "plant"}:
-            return Decimal(max(1, round(value)))
-        if unit == "g":
-            return Decimal(str(max(0.1, round(value, 1))))
-        return Decimal(str(max(0.001, round(value, 3))))
 
 
 def _places(country: str) -> list[_Place]:
@@ -226,15 +150,14 @@ def _places(country: str) -> list[_Place]:
         p.id
         for p in Province.objects.filter(
             country__code=country, is_border=True, faces__country__code=partner
-        )  # fmt: skip
+        )
     }
-    big = {"VN-HN": 4.0, "VN-SG": 4.0, "VN-HP": 1.5, "LA-VT": 4.0, "LA-BK": 4.0, "LA-LM": 3.0, "LA-OU": 2.0, "LA-SV": 3.0, "LA-CH": 2.0}  # fmt: skip
     districts: dict[int, list[tuple[str, str]]] = {}
     for d in District.objects.filter(province__in=provinces):
         districts.setdefault(d.province_id, []).append((d.name, d.name_en))
     places = []
     for p in provinces:
-        weight = big.get(p.code, 12.0 if p.id in border else 1.0)
+        weight = PROVINCE_WEIGHTS.get(p.code, BORDER_WEIGHT if p.id in border else 1.0)
         found = districts.get(p.id) or LA_DISTRICTS.get(p.code, [])
         places.append(_Place(p, weight, found))
     return places
@@ -243,6 +166,34 @@ def _places(country: str) -> list[_Place]:
 def _owner_units(places: list[_Place], fallback: Unit) -> dict[int, Unit]:
     by_province = {u.province_id: u for u in Unit.objects.filter(kind="province_police")}
     return {p.province.id: by_province.get(p.province.id, fallback) for p in places}
+
+
+class _Where:
+    """Where a case of a given day is filed: Vietnamese records dated from the merger go to
+    the post-merger province, with a ward of the new units and no district."""
+
+    def __init__(self, gen: Generator) -> None:
+        self.rng = gen.rng
+        self.country = gen.country
+        self.successors: dict[int, Province] = {}
+        self.post_wards: dict[int, list[str]] = {}
+        if self.country == "VN":
+            wards = Commune.objects.filter(district__isnull=True)
+            for province_id, name in wards.values_list("province_id", "name"):
+                self.post_wards.setdefault(province_id, []).append(name)
+
+    def __call__(self, place: _Place, day: dt.date) -> dict[str, Any]:
+        province = place.province
+        district, commune = "", ""
+        if self.country == "VN" and day >= MERGER_DATE:
+            if province.id not in self.successors:
+                self.successors[province.id] = successor_of(province, day)
+            province = self.successors[province.id]
+            wards = self.post_wards.get(province.id)
+            commune = self.rng.choice(wards) if wards else ""
+        elif place.districts:
+            district = self.rng.choice(place.districts)[0]
+        return {"province": province, "district": district, "commune": commune}
 
 
 def generate(
@@ -255,7 +206,7 @@ def generate(
     """Write ``cases`` synthetic cases with their persons, seizures and related records."""
     node = this_node()
     country = node.country
-    gen = Generator(seed, country)
+    gen = Generator(seed, country, ROUTES.get(country, [""]))
     rng = gen.rng
     end = end or (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
     start = end - dt.timedelta(days=round(365.25 * years)) + dt.timedelta(days=1)
@@ -264,16 +215,14 @@ def generate(
     if not places:
         raise ValueError(f"the gazetteer has no provinces for {country}")
     owners = _owner_units(places, fallback)
-    successor_cache: dict[tuple[int, bool], Province] = {}
-    post_wards: dict[int, list[str]] = {}
-    if country == "VN":
-        for pid, name in Commune.objects.filter(district__isnull=True).values_list("province_id", "name"):  # fmt: skip
-            post_wards.setdefault(pid, []).append(name)
+    where = _Where(gen)
     unit_for_successor = {u.province_id: u for u in Unit.objects.filter(kind="province_police")}
 
     # Days with seasonal weights and a slight upward trend.
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    day_weights = [MONTH_WEIGHT[d.month - 1] * (1 + 0.1 * i / len(days)) for i, d in enumerate(days)]  # fmt: skip
+    day_weights = [
+        MONTH_WEIGHT[d.month - 1] * (1 + 0.1 * i / len(days)) for i, d in enumerate(days)
+    ]
     chosen_days = sorted(rng.choices(days, weights=day_weights, k=cases))
     chosen_places = rng.choices(places, weights=[p.weight for p in places], k=cases)
     prefix = f"{country}-S{seed}"
@@ -281,7 +230,7 @@ def generate(
         raise ValueError(f"this node already holds records seeded with --seed {seed}")
 
     now = timezone.now()
-    counts = {k: 0 for k in ("cases", "persons", "seizures", "rings", "hotspots", "cultivation-sites", "precursor-incidents")}  # fmt: skip
+    counts = dict.fromkeys(RECORD_KINDS, 0)
     persons_by_province: dict[int, list[Person]] = {}
     mix = MIX.get(country, MIX["VN"])
     foreign_mix = FOREIGN.get(country, FOREIGN["VN"])
@@ -309,19 +258,11 @@ def generate(
             pending.clear()
 
         for n, (day, place) in enumerate(zip(chosen_days, chosen_places, strict=True), start=1):
-            province = place.province
-            district, commune = "", ""
-            if country == "VN" and day >= MERGER_DATE:
-                key = (province.id, True)
-                if key not in successor_cache:
-                    successor_cache[key] = successor_of(province, day)
-                province = successor_cache[key]
-                wards = post_wards.get(province.id)
-                commune = rng.choice(wards) if wards else ""
-            elif place.districts:
-                district = rng.choice(place.districts)[0]
+            filed = where(place, day)
+            province = filed["province"]
             owner_unit = unit_for_successor.get(province.id) or owners[place.province.id]
-            created = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC) + dt.timedelta(minutes=rng.randrange(600))  # fmt: skip
+            created = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+            created += dt.timedelta(minutes=rng.randrange(600))
             common = {
                 "origin": node.id,
                 "origin_country": country,
@@ -330,99 +271,22 @@ def generate(
                 "updated_at": min(created, now),
                 "owner_unit_id": owner_unit.id,
             }
-            case = DrugCase(
-                uuid=gen.uuid(),
-                case_ref=f"{prefix}-{day.year}-{n:06d}",
-                detected_on=day,
-                province_id=province.id,
-                district=district,
-                commune=commune,
-                summary="",
-                status=_weighted(
-                    rng,
-                    [("closed", 0.45), ("prosecuted", 0.3), ("investigating", 0.2), ("open", 0.05)],
-                ),  # fmt: skip
-                route=rng.choice(ROUTES.get(country, [""])) if rng.random() < 0.3 else "",
-                transport_mode=_weighted(rng, TRANSPORT),
-                joint_case_ref=f"JC-{day.year}-{rng.randrange(1, 6):02d}"
-                if rng.random() < 0.0008
-                else "",  # fmt: skip
-                **common,
-            )
+            case = gen.case(f"{prefix}-{day.year}-{n:06d}", day, filed, common)
             batch_cases.append(case)
-            count = _weighted(rng, [(1, 0.70), (2, 0.20), (3, 0.07), (4, 0.03)])
-            minority = place.weight == 12.0 and rng.random() < 0.35
-            people = []
-            for i in range(count + (1 if rng.random() < 0.12 else 0)):
-                role = "defendant" if i < count else rng.choice(["suspect", "witness"])
-                foreign = rng.random() < 0.035
-                nationality = _weighted(rng, foreign_mix) if foreign else country
-                sex = "M" if rng.random() < 0.87 else "F"
-                full, latin = gen.name(nationality, sex, minority)
-                birth = day - dt.timedelta(days=rng.randrange(18 * 365, 62 * 365))
-                precision = _weighted(rng, [("day", 0.75), ("year", 0.18), ("month", 0.07)])
-                text = {"day": birth.isoformat(), "month": birth.isoformat()[:7], "year": str(birth.year)}[precision]  # fmt: skip
-                id_number = ""
-                if nationality == "VN" and rng.random() < 0.8:
-                    id_number = f"0{province.stats_code or '01'}{'0' if sex == 'M' else '1'}{birth.year % 100:02d}{rng.randrange(10**6):06d}"  # fmt: skip
-                phones = ""
-                if rng.random() < 0.6:
-                    phones = f"+84 9{rng.randrange(10**8):08d}" if country == "VN" else f"+856 20 {rng.randrange(10**8):08d}"  # fmt: skip
-                people.append(
-                    {
-                        "uuid": gen.uuid(),
-                        "person_ref": f"P{i + 1}",
-                        "full_name": full,
-                        "latin_name": latin,
-                        "sex": sex,
-                        "birth_date": text,
-                        "birth_precision": precision,
-                        "birth_year": birth.year,
-                        "birth_month": birth.month if precision != "year" else None,
-                        "birth_day": birth.day if precision == "day" else None,
-                        "nationality": nationality,
-                        "id_number": id_number,
-                        "phones": phones,
-                        "role": role,
-                        "detected_on": day,
-                        "province_id": province.id,
-                        **common,
-                    }
-                )
-            seized = []
-            taken: dict[str, int] = {}
-            for drug, share, unit, median, sigma in mix:
-                if rng.random() < share:
-                    q = gen.quantity(unit, median, sigma)
-                    base = seizure_key(drug, unit, q, 0)
-                    taken[base] = taken.get(base, 0) + 1
-                    seized.append(
-                        {
-                            "uuid": gen.uuid(),
-                            "drug_id": drug,
-                            "quantity": q,
-                            "unit": unit,
-                            "natural_key": seizure_key(drug, unit, q, taken[base]),
-                            "detected_on": day,
-                            "province_id": province.id,
-                            **common,
-                        }
-                    )
-            if not seized:
-                drug, _share, unit, median, sigma = mix[rng.randrange(3)]
-                q = gen.quantity(unit, median, sigma)
-                seized.append(
-                    {"uuid": gen.uuid(), "drug_id": drug, "quantity": q, "unit": unit,
-                     "natural_key": seizure_key(drug, unit, q, 1), "detected_on": day,
-                     "province_id": province.id, **common}
-                )  # fmt: skip
+            border = place.weight == BORDER_WEIGHT
+            people = gen.persons(day, province, border, foreign_mix, common)
+            seized = gen.seizures(mix, day, province, common)
             pending.append((case, people, seized))
             if len(batch_cases) >= 1000:
                 flush()
         if batch_cases:
             flush()
         counts["cases"] = cases
-        _related(gen, cases, start, end, places, owners, fallback, persons_by_province, counts, node.id)  # fmt: skip
+        related = _Related(gen, start, end, places, owners, fallback, node.id)
+        counts["hotspots"] = _hotspots(related, cases)
+        counts["rings"] = _rings(related, cases, persons_by_province)
+        counts["cultivation-sites"] = _cultivation_sites(related, cases)
+        counts["precursor-incidents"] = _precursor_incidents(related, cases)
         audit.record(
             "crime.seed",
             actor=actor_for(None),
@@ -435,91 +299,95 @@ def generate(
     return counts
 
 
-def _related(
-    gen: Generator,
-    cases: int,
-    start: dt.date,
-    end: dt.date,
-    places: list[_Place],
-    owners: dict[int, Unit],
-    fallback: Unit,
-    persons_by_province: dict[int, list[Person]],
-    counts: dict[str, int],
-    origin: str,
-) -> None:
-    rng = gen.rng
-    span = (end - start).days
-    country = gen.country
-    now = timezone.now()
-    weights = [p.weight for p in places]
+@dataclass
+class _Related:
+    """What the records around the cases share: the generator, the period, the places and
+    who owns the records of each place."""
 
-    def when() -> dt.date:
-        return start + dt.timedelta(days=rng.randrange(span + 1))
+    gen: Generator
+    start: dt.date
+    end: dt.date
+    places: list[_Place]
+    owners: dict[int, Unit]
+    fallback: Unit
+    origin: str
+    now: dt.datetime = field(default_factory=timezone.now)
 
-    def at(place: _Place, day: dt.date) -> Province:
-        if country == "VN" and day >= MERGER_DATE:
+    def place(self) -> _Place:
+        return self.gen.rng.choices(self.places, weights=[p.weight for p in self.places])[0]
+
+    def when(self) -> dt.date:
+        span = (self.end - self.start).days
+        return self.start + dt.timedelta(days=self.gen.rng.randrange(span + 1))
+
+    def later(self, day: dt.date, share: float, days: tuple[int, int]) -> dt.date | None:
+        """For ``share`` of the records, a day some ``days`` after ``day`` (None if that
+        day has not come yet at the end of the period)."""
+        rng = self.gen.rng
+        later = day + dt.timedelta(days=rng.randrange(*days)) if rng.random() < share else None
+        return later if later and later <= self.end else None
+
+    def at(self, place: _Place, day: dt.date) -> Province:
+        if self.gen.country == "VN" and day >= MERGER_DATE:
             return successor_of(place.province, day)
         return place.province
 
-    def stamp(obj: Any, place: _Place) -> None:
-        obj.uuid = gen.uuid()
-        obj.origin, obj.origin_country, obj.version = origin, country, 1
-        obj.created_at = obj.updated_at = now
-        obj.owner_unit = owners.get(place.province.id, fallback)
+    def stamp(self, obj: Any, place: _Place) -> None:
+        obj.uuid = self.gen.uuid()
+        obj.origin, obj.origin_country, obj.version = self.origin, self.gen.country, 1
+        obj.created_at = obj.updated_at = self.now
+        obj.owner_unit = self.owners.get(place.province.id, self.fallback)
 
+
+def _hotspots(related: _Related, cases: int) -> int:
+    gen, rng, country = related.gen, related.gen.rng, related.gen.country
+    word = "Bản" if country == "VN" else "ບ້ານ"
+    villages = HMONG_GIVEN if country == "VN" else [n for n, _ in LA_GIVEN_M]
     hotspots = []
     for i in range(max(1, cases // 60)):
-        place = rng.choices(places, weights=weights)[0]
-        found = when()
-        eradicated = found + dt.timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.35 else None  # fmt: skip
-        if eradicated and eradicated > end:
-            eradicated = None
+        place = related.place()
+        found = related.when()
+        eradicated = related.later(found, 0.35, (30, 400))
         district = rng.choice(place.districts)[0] if place.districts else ""
+        village = rng.choice(villages)
         h = Hotspot(
             hotspot_ref=f"HS-S{gen.seed}-{i + 1:05d}",
-            name=f"{'Bản' if country == 'VN' else 'ບ້ານ'} {rng.choice(HMONG_GIVEN if country == 'VN' else [n for n, _ in LA_GIVEN_M])} {i + 1}",  # fmt: skip
-            kind=_weighted(
-                rng,
-                [
-                    ("retail", 0.45),
-                    ("den", 0.25),
-                    ("transit", 0.15),
-                    ("crossing", 0.1),
-                    ("cultivation", 0.05),
-                ],
-            ),  # fmt: skip
-            province=at(place, eradicated or found),
+            name=f"{word} {village} {i + 1}",
+            kind=weighted(rng, HOTSPOT_KIND),
+            province=related.at(place, eradicated or found),
             district=district,
             status="eradicated" if eradicated else "active",
             identified_on=found,
             eradicated_on=eradicated,
         )
-        stamp(h, place)
+        related.stamp(h, place)
         hotspots.append(h)
     Hotspot.objects.bulk_create(hotspots)
-    counts["hotspots"] = len(hotspots)
+    return len(hotspots)
 
+
+def _rings(related: _Related, cases: int, persons_by_province: dict[int, list[Person]]) -> int:
+    gen, rng, country = related.gen, related.gen.rng, related.gen.country
+    word = "Đường dây" if country == "VN" else "ເຄືອຂ່າຍ"
     rings = []
     members: list[list[Person]] = []
     for i in range(max(1, cases // 150)):
-        place = rng.choices(places, weights=weights)[0]
-        found = when()
-        dismantled = found + dt.timedelta(days=rng.randrange(60, 500)) if rng.random() < 0.6 else None  # fmt: skip
-        if dismantled and dismantled > end:
-            dismantled = None
-        pool = persons_by_province.get(at(place, found).id, [])
+        place = related.place()
+        found = related.when()
+        dismantled = related.later(found, 0.6, (60, 500))
+        pool = persons_by_province.get(related.at(place, found).id, [])
         chosen = rng.sample(pool, min(len(pool), rng.randrange(2, 7)))
         r = TraffickingRing(
             ring_ref=f"RG-S{gen.seed}-{i + 1:04d}",
-            name=f"{'Đường dây' if country == 'VN' else 'ເຄືອຂ່າຍ'} {chosen[0].full_name if chosen else i + 1}",  # fmt: skip
-            province=at(place, dismantled or found),
+            name=f"{word} {chosen[0].full_name if chosen else i + 1}",
+            province=related.at(place, dismantled or found),
             leader=chosen[0].full_name if chosen else "",
             route=rng.choice(ROUTES.get(country, [""])),
             status="dismantled" if dismantled else "active",
             identified_on=found,
             dismantled_on=dismantled,
         )
-        stamp(r, place)
+        related.stamp(r, place)
         rings.append(r)
         members.append(chosen)
     TraffickingRing.objects.bulk_create(rings)
@@ -529,22 +397,23 @@ def _related(
             through(traffickingring_id=r.id, person_id=p.id)
             for r, ms in zip(rings, members, strict=True)
             for p in ms
-        ]  # fmt: skip
+        ]
     )
-    counts["rings"] = len(rings)
+    return len(rings)
 
-    from liaison.crime.models import Drug
 
+def _cultivation_sites(related: _Related, cases: int) -> int:
+    gen, rng, country = related.gen, related.gen.rng, related.gen.country
     poppy = Drug.objects.get(code="opium_poppy_plants")
-    mountain = [p for p in places if p.weight >= 12] or places
+    mountain = [p for p in related.places if p.weight >= BORDER_WEIGHT] or related.places
     sites = []
     for i in range(max(1, cases // (500 if country == "VN" else 150))):
         place = rng.choice(mountain)
-        found = when()
+        found = related.when()
         plants = int(rng.lognormvariate(math.log(150 if country == "VN" else 3000), 0.9))
         site = CultivationSite(
             site_ref=f"CS-S{gen.seed}-{i + 1:04d}",
-            province=at(place, found),
+            province=related.at(place, found),
             district=rng.choice(place.districts)[0] if place.districts else "",
             crop=poppy,
             plants=plants,
@@ -552,27 +421,29 @@ def _related(
             found_on=found,
             destroyed_on=found + dt.timedelta(days=rng.randrange(0, 10)),
         )
-        stamp(site, place)
+        related.stamp(site, place)
         sites.append(site)
     CultivationSite.objects.bulk_create(sites)
-    counts["cultivation-sites"] = len(sites)
+    return len(sites)
 
+
+def _precursor_incidents(related: _Related, cases: int) -> int:
+    gen, rng = related.gen, related.gen.rng
     incidents = []
-    chemicals = [("Ephedrine", "I"), ("Pseudoephedrine", "I"), ("Acetic anhydride", "I"), ("Safrole", "I"), ("Sulphuric acid", "II"), ("Hydrochloric acid", "II"), ("Acetone", "II")]  # fmt: skip
     for i in range(max(1, cases // 1000)):
-        place = rng.choices(places, weights=weights)[0]
-        day = when()
-        chemical, table = rng.choice(chemicals)
+        place = related.place()
+        day = related.when()
+        chemical, table = rng.choice(PRECURSORS)
         inc = PrecursorIncident(
             incident_ref=f"PI-S{gen.seed}-{i + 1:04d}",
             occurred_on=day,
-            province=at(place, day),
+            province=related.at(place, day),
             chemical=chemical,
             convention_table=table,
             quantity=Decimal(str(round(rng.lognormvariate(math.log(200), 1.2), 1))),
             unit=rng.choice(["kg", "l"]),
         )
-        stamp(inc, place)
+        related.stamp(inc, place)
         incidents.append(inc)
     PrecursorIncident.objects.bulk_create(incidents)
-    counts["precursor-incidents"] = len(incidents)
+    return len(incidents)

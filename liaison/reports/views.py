@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -50,7 +51,8 @@ class StatisticsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:  # fmt: skip
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
             self.add_error("date_to", _("The end is before the start."))
         return cleaned
 
@@ -78,13 +80,18 @@ def _compute(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
     return stats.compute(selection, c["table"], unit_path=unit_scope(request.user))
 
 
-def _links(data: dict[str, Any]) -> dict[str, Any]:
-    """Links from every figure and every bar to the records behind it."""
-    scope = {
+def _scope(data: dict[str, Any]) -> dict[str, Any]:
+    """The list filters that select the records a report counted."""
+    return {
         "province": data["provinces_counted"],
         "date_from": data["from"],
         "date_to": data["to"],
     }
+
+
+def _links(data: dict[str, Any]) -> dict[str, Any]:
+    """Links from every figure and every bar to the records behind it."""
+    scope = _scope(data)
     months = []
     for m in data["by_month"]:
         year, month = (int(x) for x in m["month"].split("-"))
@@ -92,7 +99,10 @@ def _links(data: dict[str, Any]) -> dict[str, Any]:
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
         start = max(first, dt.date.fromisoformat(data["from"]))
         end = min(last, dt.date.fromisoformat(data["to"]))
-        href = list_url("cases", province=data["provinces_counted"], date_from=start.isoformat(), date_to=end.isoformat())  # fmt: skip
+        href = list_url(
+            "cases",
+            **{**scope, "date_from": start.isoformat(), "date_to": end.isoformat()},
+        )
         months.append(charts.Bar(m["month"], m["cases"], href))
     return {
         "cases": list_url("cases", **scope),
@@ -119,19 +129,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
         ctx = report_render.context(data, lang)
         links = _links(data)
         drugs = {r["code"]: r["drug"] for r in ctx["seizure_rows"]}
-        kg_by_drug: dict[str, float] = {}
-        for r in data["seizures"]:
-            if r["kg_equivalent"]:
-                kg_by_drug[r["drug"]] = kg_by_drug.get(r["drug"], 0) + r["kg_equivalent"]
-        scope = {"province": data["provinces_counted"], "date_from": data["from"], "date_to": data["to"]}  # fmt: skip
+        scope = _scope(data)
         labels = ctx["labels"]
         province_rows = [
             {
                 **row,
-                "href": list_url(
-                    "cases", province=[row["code"]], date_from=data["from"], date_to=data["to"]
-                ),
-            }  # fmt: skip
+                "href": list_url("cases", **{**scope, "province": [row["code"]]}),
+            }
             for row in ctx["province_rows"]
         ]
         context.update(
@@ -155,13 +159,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
             chart_drug=charts.horizontal_bars(
                 [
                     charts.Bar(drugs.get(k, k), v, list_url("seizures", drug=k, **scope))
-                    for k, v in kg_by_drug.items()
-                ],  # fmt: skip
+                    for k, v in report_render.kg_by_drug(data).items()
+                ],
                 labels["by_drug"],
                 unit="kg",
             ),
-            export_query=request.GET.urlencode()
-            or "&".join(f"{k}={v}" for k, v in _defaults().items()),  # fmt: skip
+            export_query=request.GET.urlencode() or urlencode(_defaults()),
         )
     return render(request, "reports/statistics.html", context)
 

@@ -19,6 +19,11 @@ def _catalog(path: Path):  # type: ignore[no-untyped-def]
         return read_po(fh)
 
 
+def _msgids(path: Path) -> set[str]:
+    """The messages of a catalog (a plural message by its singular)."""
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(path) if m.id}
+
+
 def test_every_app_with_text_has_catalogs() -> None:
     assert {"core", "web"} <= set(APPS)
     for app in APPS:
@@ -53,10 +58,14 @@ def test_catalog_holds_every_string_of_the_source(app: str, tmp_path: Path) -> N
         cwd=copy,
         check=True,
         capture_output=True,
-        env={"DJANGO_SETTINGS_MODULE": "liaison.settings", "LIAISON_HOME": str(tmp_path / "h"),
-             "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT.parent)},
-    )  # fmt: skip
-    extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(copy / "locale/vi/LC_MESSAGES/django.po") if m.id}  # fmt: skip
-    committed = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(ROOT / app / "locale/vi/LC_MESSAGES/django.po") if m.id}  # fmt: skip
+        env={
+            "DJANGO_SETTINGS_MODULE": "liaison.settings",
+            "LIAISON_HOME": str(tmp_path / "h"),
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(ROOT.parent),
+        },
+    )
+    extracted = _msgids(copy / "locale/vi/LC_MESSAGES/django.po")
+    committed = _msgids(ROOT / app / "locale/vi/LC_MESSAGES/django.po")
     missing = sorted(extracted - committed)
     assert not missing, f"{app}: strings not in the catalog (run makemessages): {missing[:10]}"

@@ -51,28 +51,53 @@ A7,opium,9,kg
 
 @pytest.fixture
 def dataset(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    for name, text in (("c.csv", CASES), ("p.csv", PERSONS), ("s.csv", SEIZURES)):
+    files = []
+    for kind, name, text in (
+        ("cases", "c.csv", CASES),
+        ("persons", "p.csv", PERSONS),
+        ("seizures", "s.csv", SEIZURES),
+    ):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    code = liaison(["import", "cases", str(tmp_path / "c.csv"), "persons", str(tmp_path / "p.csv"), "seizures", str(tmp_path / "s.csv")])  # fmt: skip
+        files += [kind, str(tmp_path / name)]
+    code = liaison(["import", *files])
     assert code == 0
     province = Province.objects.get
     services.create_record(
-        Hotspot, user=None, name="Bản X", kind="retail", province=province(code="VN-22"),
-        identified_on=dt.date(2023, 5, 1), status="eradicated", eradicated_on=dt.date(2024, 5, 1),
-    )  # fmt: skip
-    services.create_record(
-        Hotspot, user=None, name="Bản Y", kind="den", province=province(code="VN-22"),
+        Hotspot,
+        user=None,
+        name="Bản X",
+        kind="retail",
+        province=province(code="VN-22"),
         identified_on=dt.date(2023, 5, 1),
-    )  # fmt: skip
+        status="eradicated",
+        eradicated_on=dt.date(2024, 5, 1),
+    )
     services.create_record(
-        TraffickingRing, user=None, name="Ring Z", province=province(code="VN:44"),
-        status="dismantled", dismantled_on=dt.date(2025, 10, 1),
-    )  # fmt: skip
+        Hotspot,
+        user=None,
+        name="Bản Y",
+        kind="den",
+        province=province(code="VN-22"),
+        identified_on=dt.date(2023, 5, 1),
+    )
+    services.create_record(
+        TraffickingRing,
+        user=None,
+        name="Ring Z",
+        province=province(code="VN:44"),
+        status="dismantled",
+        dismantled_on=dt.date(2025, 10, 1),
+    )
+
+
+def run_report(*args: str) -> int:
+    """`liaison report` over 2024 and 2025: its exit code."""
+    return liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", *args])
 
 
 def report(capsys, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
     capsys.readouterr()
-    code = liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", *args])
+    code = run_report(*args)
     out = capsys.readouterr()
     assert code == 0, out.err
     return json.loads(out.out)  # type: ignore[no-any-return]
@@ -82,9 +107,8 @@ def test_border_report_totals_exact_with_both_tables(dataset, capsys) -> None:  
     data = report(capsys, "--border-provinces")
     assert {"VN-22", "VN-24", "VN-25", "VN:44", "VN:40"} <= set(data["provinces"])
     assert "VN-HN" not in data["provinces_counted"]
-    assert (
-        "VN-DN" not in data["provinces_counted"]
-    )  # merged into the border unit VN:48, not a border province itself
+    # merged into the border unit VN:48, not a border province itself
+    assert "VN-DN" not in data["provinces_counted"]
     assert (data["cases"], data["defendants"], data["foreign_defendants"]) == (5, 3, 2)
     rows = {(r["drug"], r["unit"]): r for r in data["seizures"]}
     assert rows["methamphetamine_tablets", "tablet"]["quantity"] == 45000
@@ -123,10 +147,10 @@ def test_whole_country_and_province_selection_across_merger(dataset, capsys) -> 
 
 
 def test_report_bad_input_exits_2(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--province", "VN-99"]) == 2  # fmt: skip
+    assert run_report("--province", "VN-99") == 2
     assert "VN-99" in capsys.readouterr().err
     assert liaison(["report", "--from", "2024-13-01", "--to", "2025-12-31"]) == 2
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--table", "nope"]) == 2  # fmt: skip
+    assert run_report("--table", "nope") == 2
 
 
 def test_rounding_words() -> None:
@@ -148,7 +172,7 @@ def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type:
     texts = {}
     for lang in ("en", "vi", "lo"):
         capsys.readouterr()
-        assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "md", "--lang", lang]) == 0  # fmt: skip
+        assert run_report("--border-provinces", "--format", "md", "--lang", lang) == 0
         texts[lang] = capsys.readouterr().out
     assert "detected 5 drug cases with 3 defendants (2 of them foreign nationals)" in texts["en"]
     assert "about 6.4 kg" in texts["en"] and "45,000 synthetic pills" in texts["en"]
@@ -161,10 +185,12 @@ def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type:
 
 def test_xlsx_and_pdf(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "r.xlsx"
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "xlsx", "--lang", "vi", "--out", str(out)]) == 0  # fmt: skip
+    code = run_report("--border-provinces", "--format", "xlsx", "--lang", "vi", "--out", str(out))
+    assert code == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert ("Số vụ án", 5) in values
     pdf = tmp_path / "r.pdf"
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "pdf", "--lang", "lo", "--out", str(pdf)]) == 0  # fmt: skip
+    code = run_report("--border-provinces", "--format", "pdf", "--lang", "lo", "--out", str(pdf))
+    assert code == 0
     assert pdf.read_bytes().startswith(b"%PDF")
