@@ -13,9 +13,6 @@ LIAISON = Path(__file__).resolve().parents[2] / "liaison"
 
 #: Where country codes are data: the gazetteer's loader.
 COUNTRY_DATA_LOADERS = {"core/gazetteer.py"}
-#: Being split per mechanism on another branch (coop), which removes its literals (issue 9):
-#: drop this once that branch is merged.
-PENDING_ELSEWHERE = ("cooperation/",)
 
 
 def _modules(root: Path) -> Iterator[Path]:
@@ -79,7 +76,7 @@ def test_no_country_literal_outside_the_data_loaders() -> None:
     offences = []
     for path in _modules(LIAISON):
         relative = path.relative_to(LIAISON).as_posix()
-        if relative in COUNTRY_DATA_LOADERS or relative.startswith(PENDING_ELSEWHERE):
+        if relative in COUNTRY_DATA_LOADERS:
             continue
         for line, code in country_literals(path.read_text(encoding="utf-8")):
             offences.append(f"{relative}:{line} {code!r}")
