@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "liaison.cooperation",
     "liaison.reports",
     "liaison.screening",
+    "liaison.interop",
     "liaison.web",
 ]
 
