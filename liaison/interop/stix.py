@@ -31,6 +31,7 @@ and carry the UUIDv4 version bits, as strict validation wants for domain objects
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -56,6 +57,9 @@ PRIMARY_TYPE = {
 }
 
 RECALLED_NAME = "(recalled)"
+
+#: Body fields that hold the uuid of another record a mapping refers to.
+REFERENCES = ("case", "wanted_notice")
 
 
 class NeverReleased(ValueError):
@@ -128,19 +132,25 @@ class Context:
 
 @dataclass
 class Mapped:
-    """The objects of one record (its primary object first) and shared ones it refers to."""
+    """The objects of one record (its primary object first), the shared ones it refers to
+    (unit identities) and the texts of the statement markings it carries."""
 
     objects: list[dict[str, Any]] = field(default_factory=list)
     shared: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
 
 
 # --- markings --------------------------------------------------------------------------
 
 
-def statement_text(handling: str, note: str, basis: str) -> str:
+@functools.cache
+def _handling_label(code: str) -> str:
     with translation.override("en"):
-        label = str(Handling(handling).label) if handling in Handling.values else handling
-    parts = [f"Liaison handling code {label}."]
+        return str(Handling(code).label) if code in Handling.values else code
+
+
+def statement_text(handling: str, note: str, basis: str) -> str:
+    parts = [f"Liaison handling code {_handling_label(handling)}."]
     if note:
         parts.append(f"Conditions: {note}.")
     if basis:
@@ -148,10 +158,14 @@ def statement_text(handling: str, note: str, basis: str) -> str:
     return " ".join(parts)
 
 
+def statement_id(text: str) -> str:
+    return f"marking-definition--{derived_uuid('statement', text)}"
+
+
 def statement_marking(text: str, created: dt.datetime, node_identity: str) -> dict[str, Any]:
     return to_dict(
         MarkingDefinition(
-            id=f"marking-definition--{derived_uuid('statement', text)}",
+            id=statement_id(text),
             created=stamp(created),
             created_by_ref=node_identity,
             definition_type="statement",
@@ -185,19 +199,16 @@ class _Builder:
         created = _time(body.get("created_at")) or src.issued_at
         modified = _time(body.get("updated_at")) or created
         self.created, self.modified = created, max(created, modified)
-        self.statement = statement_marking(
-            statement_text(src.handling, src.handling_note, src.basis),
-            self.created,
-            ctx.node_identity,
-        )
-        self.mapped = Mapped(shared=[self.statement])
+        text = statement_text(src.handling, src.handling_note, src.basis)
+        self.statement = statement_id(text)
+        self.mapped = Mapped(statements=[text])
 
     def common(self, link: str = "", extensions: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return {
             "created_by_ref": self.ctx.node_identity,
             "created": stamp(self.created),
             "modified": stamp(self.modified),
-            "object_marking_refs": [d.TLP_MARKINGS[self.src.tlp][0], self.statement["id"]],
+            "object_marking_refs": [d.TLP_MARKINGS[self.src.tlp][0], self.statement],
             "extensions": {d.RELEASE.id: _release_ext(self.src, link), **(extensions or {})},
         }
 
