@@ -44,7 +44,8 @@ def python(node: NodeProcess, code: str) -> Any:
     """Run Django code in the node; its last printed line is read as JSON."""
     result = subprocess.run(
         [sys.executable, "-c", "import django, json; django.setup()\n" + code],
-        env=node_env(node.home), capture_output=True, text=True, timeout=120,
+        env={**node_env(node.home), "DJANGO_SETTINGS_MODULE": "liaison.settings"},
+        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])

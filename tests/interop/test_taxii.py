@@ -75,6 +75,22 @@ def test_token_is_stored_as_a_hash_and_bound_to_its_peer(peers) -> None:  # type
     assert services.reader_for_token(token) is None
 
 
+def test_taxii_command_lists_revokes_and_refreshes(peers, make_case, release) -> None:  # type: ignore[no-untyped-def]
+    release(parts(make_case()), peers.la)
+    token = services.create_reader(peers.la, label="OpenCTI")
+    prefix = TaxiiReader.objects.get().prefix
+    out = io.StringIO()
+    call_command("taxii", "list", stdout=out)
+    assert prefix in out.getvalue() and "OpenCTI" in out.getvalue() and token not in out.getvalue()
+    out = io.StringIO()
+    call_command("taxii", "refresh", "LA", stdout=out)
+    count = services.collection_of(peers.la).stix_objects.count()
+    assert out.getvalue().startswith(f"LA: {count} objects") and count > 12
+    call_command("taxii", "revoke", prefix, stdout=io.StringIO())
+    assert services.reader_for_token(token) is None
+    assert liaison(["taxii", "revoke", "taxii_nothing"]) == 2
+
+
 def test_discovery_api_root_and_collection(la, peers) -> None:  # type: ignore[no-untyped-def]
     discovery = la.get("/taxii2/")
     assert discovery.status_code == 200 and discovery["Content-Type"] == MEDIA_TAXII

@@ -4,12 +4,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.audit import Actor
 from liaison.core.commands import BadInput, Failure
-from liaison.exchange import services as exchange
+from liaison.exchange.models import Peer
 from liaison.interop import services
 
 
@@ -36,10 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="file to write (- for stdout)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            peer = exchange.get_peer(options["peer"])
-        except ValidationError as exc:
-            raise BadInput(f"--peer {options['peer']!r}: no such peer") from exc
+        peer = Peer.objects.filter(name=options["peer"]).first()
+        if peer is None:
+            raise BadInput(f"--peer {options['peer']!r}: no such peer (see `liaison peer list`)")
         since = _since(options["since"]) if options["since"] else None
         actor = Actor.system("cli")
         if options["out"] == "-":

@@ -2,22 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.audit import Actor
 from liaison.core.commands import BadInput
-from liaison.exchange import services as exchange
 from liaison.exchange.models import Peer
 from liaison.interop import services
 from liaison.interop.models import TaxiiReader
 
 
 def _peer(name: str) -> Peer:
-    try:
-        return exchange.get_peer(name)
-    except ValidationError as exc:
-        raise BadInput(f"peer {name!r}: no such peer (see `liaison peer list`)") from exc
+    peer = Peer.objects.filter(name=name).first()
+    if peer is None:
+        raise BadInput(f"peer {name!r}: no such peer (see `liaison peer list`)")
+    return peer
 
 
 class Command(BaseCommand):
