@@ -64,15 +64,25 @@ class Bearer(requests.auth.AuthBase):
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--cases", type=int, default=1000)
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="liaison-bench-taxii-"))
-    env = {**os.environ, "LIAISON_HOME": str(home), "LIAISON_FAST_HASHER": "1",
-           "DJANGO_SETTINGS_MODULE": "liaison.settings"}  # fmt: skip
+    env = {
+        **os.environ,
+        "LIAISON_HOME": str(home),
+        "LIAISON_FAST_HASHER": "1",
+        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+    }
 
     def liaison(*argv: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "liaison.cli", *argv], env=env,
-                                capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "liaison.cli", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         return result.stdout
 
     def python(code: str) -> None:
@@ -81,8 +91,18 @@ def main() -> int:
     liaison("init", "--country", "VN", "--name", "Bench VN", "--url", "http://127.0.0.1")
     liaison("seed", "--cases", str(args.cases), "--seed", "11")
     python(ADD_PEER)
-    release = ["--to", "LA", "--tlp", "AMBER", "--handling", "H1", "--basis", "MoU", "--as",
-               "admin"]  # fmt: skip
+    release = [
+        "--to",
+        "LA",
+        "--tlp",
+        "AMBER",
+        "--handling",
+        "H1",
+        "--basis",
+        "MoU",
+        "--as",
+        "admin",
+    ]
     for kind in ("cases", "persons", "seizures"):
         liaison("release", kind, *release)
     started = time.perf_counter()
@@ -99,9 +119,22 @@ def main() -> int:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "liaison.cli", "serve", "--port", str(port), "--workers", "1",
-         "--no-sync"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "liaison.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-sync",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
@@ -110,8 +143,9 @@ def main() -> int:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        listing = httpx.get(f"{base}/taxii2/liaison/collections/",
-                            headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+        listing = httpx.get(
+            f"{base}/taxii2/liaison/collections/", headers={"Authorization": f"Bearer {token}"}
+        ).json()
         url = f"{base}/taxii2/liaison/collections/{listing['collections'][0]['id']}/"
         collection = Collection(url, auth=Bearer(token))
         pages, read, params = [], 0, {"limit": 1000}

@@ -54,8 +54,14 @@ def create_reader(peer: Peer, *, label: str = "", actor: Actor | None = None) ->
             created_at=timezone.now(),
             created_by=actor.username if actor else "",
         )
-        audit.record("taxii.reader.create", reader, actor=actor, object_id=reader.prefix,
-                     peer=peer.name, label=label)  # fmt: skip
+        audit.record(
+            "taxii.reader.create",
+            reader,
+            actor=actor,
+            object_id=reader.prefix,
+            peer=peer.name,
+            label=label,
+        )
     return token
 
 
@@ -64,8 +70,13 @@ def revoke_reader(reader: TaxiiReader, *, actor: Actor | None = None) -> TaxiiRe
         if reader.revoked_at is None:
             reader.revoked_at = timezone.now()
             reader.save(update_fields=["revoked_at"])
-        audit.record("taxii.reader.revoke", reader, actor=actor, object_id=reader.prefix,
-                     peer=reader.peer.name)  # fmt: skip
+        audit.record(
+            "taxii.reader.revoke",
+            reader,
+            actor=actor,
+            object_id=reader.prefix,
+            peer=reader.peer.name,
+        )
     return reader
 
 
@@ -226,8 +237,14 @@ class _Publisher:
         for old in current:
             self.revoke(old, when, envelope.markings.tlp)
         if not current and envelope.markings.tlp in d.TLP_MARKINGS:
-            stub = stix.recalled_stub(envelope.kind, envelope.uuid, record.generation,
-                                      envelope.markings.tlp, when, self.node_identity)  # fmt: skip
+            stub = stix.recalled_stub(
+                envelope.kind,
+                envelope.uuid,
+                record.generation,
+                envelope.markings.tlp,
+                when,
+                self.node_identity,
+            )
             if stub["id"] not in self.rows:
                 self.put(stub, envelope.uuid, envelope.markings.tlp)
         record.recalled = True
@@ -436,7 +453,13 @@ def export_bundle(
         count += 1
     out.write("\n]}\n")
     with transaction.atomic():
-        audit.record("stix.export", actor=actor, object_kind="interop.collection",
-                     object_id=str(collection.collection_id), peer=peer.name, objects=count,
-                     since=since.isoformat() if since else "")  # fmt: skip
+        audit.record(
+            "stix.export",
+            actor=actor,
+            object_kind="interop.collection",
+            object_id=str(collection.collection_id),
+            peer=peer.name,
+            objects=count,
+            since=since.isoformat() if since else "",
+        )
     return count

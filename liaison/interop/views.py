@@ -109,13 +109,23 @@ def _serve(
             if collection_id is not None:
                 collection = services.collection_of(reader.peer)
                 if collection_id != str(collection.collection_id):
-                    services.audit_read(reader, "taxii.denied", source=client_address(request),
-                                        endpoint=request.path, method=request.method)  # fmt: skip
+                    services.audit_read(
+                        reader,
+                        "taxii.denied",
+                        source=client_address(request),
+                        endpoint=request.path,
+                        method=request.method,
+                    )
                     raise _not_found_collection()
             if request.method in WRITES and writable_path:
-                services.audit_read(reader, "taxii.denied", source=client_address(request),
-                                    collection=collection, endpoint=request.path,
-                                    method=request.method)  # fmt: skip
+                services.audit_read(
+                    reader,
+                    "taxii.denied",
+                    source=client_address(request),
+                    collection=collection,
+                    endpoint=request.path,
+                    method=request.method,
+                )
                 raise TaxiiError(
                     403,
                     _("This collection is read-only"),
@@ -136,8 +146,14 @@ def _serve(
             return error_response(TaxiiError(400, _("Bad request"), str(exc)))
         except TaxiiError as exc:
             return error_response(exc)
-        services.audit_read(reader, "taxii.read", source=client_address(request),
-                            collection=collection, endpoint=request.path, **detail)  # fmt: skip
+        services.audit_read(
+            reader,
+            "taxii.read",
+            source=client_address(request),
+            collection=collection,
+            endpoint=request.path,
+            **detail,
+        )
         return taxii_response(data, 200, headers)
 
 

@@ -21,8 +21,13 @@ BASIS = "MoU of 9 Aug 2021"
 def peer_identity(node_id: str, country: str) -> dict[str, Any]:
     key = Ed25519PrivateKey.generate()
     public = env.b64url_encode(env.raw_key(key.public_key()))
-    return {"node_id": node_id, "country": country, "name": f"Test {country}",
-            "public_key": public, "rotations": []}  # fmt: skip
+    return {
+        "node_id": node_id,
+        "country": country,
+        "name": f"Test {country}",
+        "public_key": public,
+        "rotations": [],
+    }
 
 
 @pytest.fixture
@@ -46,21 +51,46 @@ def make_case(units, supervisor):  # type: ignore[no-untyped-def]
 
     def make(**over: Any) -> SimpleNamespace:
         counter["n"] += 1
-        data = dict(case_ref=f"NA-2026-{counter['n']:04d}", detected_on=dt.date(2026, 2, 1),
-                    province=Province.objects.get(code="VN-22"),
-                    summary="Bắt quả tang vận chuyển 20.000 viên ma túy tổng hợp")  # fmt: skip
+        data = dict(
+            case_ref=f"NA-2026-{counter['n']:04d}",
+            detected_on=dt.date(2026, 2, 1),
+            province=Province.objects.get(code="VN-22"),
+            summary="Bắt quả tang vận chuyển 20.000 viên ma túy tổng hợp",
+        )
         data.update(over)
         case = crime.create_case(user=supervisor, owner_unit=units.nghe_an, **data)
-        vn = crime.create_person(user=supervisor, case=case, person_ref="P1",
-                                 full_name="Lò Văn Thắng", latin_name="Lo Van Thang",
-                                 sex="M", birth_date="1986-04", nationality="VN",
-                                 id_number="040086001234", role="defendant", tlp=case.tlp)  # fmt: skip
-        la = crime.create_person(user=supervisor, case=case, person_ref="P2",
-                                 full_name="ສົມພອນ ແກ້ວມະນີ", latin_name="Somphone Keomany",
-                                 birth_date="1984", nationality="LA", role="suspect",
-                                 tlp=case.tlp)  # fmt: skip
-        seizure = crime.create_seizure(user=supervisor, case=case, drug="methamphetamine_tablets",
-                                       quantity=Decimal("20000"), unit="tablet", tlp=case.tlp)  # fmt: skip
+        vn = crime.create_person(
+            user=supervisor,
+            case=case,
+            person_ref="P1",
+            full_name="Lò Văn Thắng",
+            latin_name="Lo Van Thang",
+            sex="M",
+            birth_date="1986-04",
+            nationality="VN",
+            id_number="040086001234",
+            role="defendant",
+            tlp=case.tlp,
+        )
+        la = crime.create_person(
+            user=supervisor,
+            case=case,
+            person_ref="P2",
+            full_name="ສົມພອນ ແກ້ວມະນີ",
+            latin_name="Somphone Keomany",
+            birth_date="1984",
+            nationality="LA",
+            role="suspect",
+            tlp=case.tlp,
+        )
+        seizure = crime.create_seizure(
+            user=supervisor,
+            case=case,
+            drug="methamphetamine_tablets",
+            quantity=Decimal("20000"),
+            unit="tablet",
+            tlp=case.tlp,
+        )
         return SimpleNamespace(case=case, persons=[vn, la], seizure=seizure)
 
     return make
@@ -68,8 +98,9 @@ def make_case(units, supervisor):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def release(supervisor):  # type: ignore[no-untyped-def]
-    def go(records: Any, peer: Any, tlp: str = "AMBER", handling: str = "H1",
-           basis: str = BASIS) -> None:  # fmt: skip
+    def go(
+        records: Any, peer: Any, tlp: str = "AMBER", handling: str = "H1", basis: str = BASIS
+    ) -> None:
         for obj in records:
             exchange.release_to(supervisor, obj, [peer], tlp=tlp, handling=handling, basis=basis)
 
@@ -86,26 +117,50 @@ def cooperation(units, make_user, peers) -> SimpleNamespace:  # type: ignore[no-
     LA by the cooperation services (which release them to LA as they are sent)."""
     from liaison.cooperation import services as coop
 
-    national = make_user(units.ministry, [Role.OFFICER, Role.SUPERVISOR, Role.NODE_ADMIN],
-                         username="national")  # fmt: skip
+    national = make_user(
+        units.ministry, [Role.OFFICER, Role.SUPERVISOR, Role.NODE_ADMIN], username="national"
+    )
     notice = coop.issue_wanted_notice(
-        national, notice_type="red", full_name="Vi Thị Hoa", latin_name="Vi Thi Hoa",
-        other_names=["Hoa Vi"], sex="F", birth_date="1991", nationality="VN",
+        national,
+        notice_type="red",
+        full_name="Vi Thị Hoa",
+        latin_name="Vi Thi Hoa",
+        other_names=["Hoa Vi"],
+        sex="F",
+        birth_date="1991",
+        nationality="VN",
         id_documents=[{"type": "passport", "number": "C1234567", "country": "VN"}],
         offences="Vận chuyển trái phép chất ma túy (Điều 250 BLHS)",
-        warrant_reference="LC-12/2026", believed_country="LA", believed_location="Xaisomboun",
-    )  # fmt: skip
+        warrant_reference="LC-12/2026",
+        believed_country="LA",
+        believed_location="Xaisomboun",
+    )
     request = coop.send_request(
-        national, request_type="verification", to_country="LA", wanted_notice=notice,
+        national,
+        request_type="verification",
+        to_country="LA",
+        wanted_notice=notice,
         persons=[{"full_name": "Vi Thị Hoa", "nationality": "VN", "birth_date": "1991"}],
         requesting_authority="Cục Cảnh sát điều tra tội phạm về ma túy",
         investigation_subject="Vận chuyển ma túy qua biên giới",
-        investigating_authority="Công an tỉnh Nghệ An", facts_summary="Đối tượng bỏ trốn sang Lào",
-        assistance_sought="Xác minh nơi cư trú", purpose="Truy bắt",
-    )  # fmt: skip
-    channel = coop.create_channel(national, local_unit=units.nam_can, level="commune",
-                                  partner_unit_code="LA-BP-NK", partner_unit_name="ປ້ອມນ້ຳກັນ",
-                                  partner_country_code="LA")  # fmt: skip
-    message = coop.send_message(national, channel, subject="Kiểm tra xe tải biển số 29C-12345",
-                                body="Đề nghị phối hợp kiểm tra", priority="urgent")  # fmt: skip
+        investigating_authority="Công an tỉnh Nghệ An",
+        facts_summary="Đối tượng bỏ trốn sang Lào",
+        assistance_sought="Xác minh nơi cư trú",
+        purpose="Truy bắt",
+    )
+    channel = coop.create_channel(
+        national,
+        local_unit=units.nam_can,
+        level="commune",
+        partner_unit_code="LA-BP-NK",
+        partner_unit_name="ປ້ອມນ້ຳກັນ",
+        partner_country_code="LA",
+    )
+    message = coop.send_message(
+        national,
+        channel,
+        subject="Kiểm tra xe tải biển số 29C-12345",
+        body="Đề nghị phối hợp kiểm tra",
+        priority="urgent",
+    )
     return SimpleNamespace(notice=notice, request=request, message=message, user=national)

@@ -45,8 +45,10 @@ def python(node: NodeProcess, code: str) -> Any:
     result = subprocess.run(
         [sys.executable, "-c", "import django, json; django.setup()\n" + code],
         env={**node_env(node.home), "DJANGO_SETTINGS_MODULE": "liaison.settings"},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -66,38 +68,55 @@ def served(tmp_path_factory) -> Iterator[dict[str, Any]]:  # type: ignore[no-unt
         vn.liaison("peer", "add", "LA", la.url, "--fingerprint", fingerprint(la))
         la.liaison("peer", "add", "VN", vn.url, "--fingerprint", fingerprint(vn))
         # A second partner of VN (its node is not run here): it only needs to be a peer.
-        python(vn, (
-            "from liaison.exchange import services\n"
-            "services.add_peer('KH', 'http://127.0.0.1:9', {'node_id': 'kh-test00001', "
-            "'country': 'KH', 'name': 'Test KH', 'public_key': 'A' * 43, 'rotations': []})\n"
-            "print('true')"
-        ))  # fmt: skip
-        cases = python(vn, (
-            "from liaison.crime.models import DrugCase\n"
-            "ids = list(DrugCase.objects.order_by('id').values_list('uuid', flat=True))\n"
-            "DrugCase.objects.filter(uuid=ids[0]).update(tlp='RED')\n"
-            "print(json.dumps([str(u) for u in ids]))"
-        ))  # fmt: skip
+        python(
+            vn,
+            (
+                "from liaison.exchange import services\n"
+                "services.add_peer('KH', 'http://127.0.0.1:9', {'node_id': 'kh-test00001', "
+                "'country': 'KH', 'name': 'Test KH', 'public_key': 'A' * 43, 'rotations': []})\n"
+                "print('true')"
+            ),
+        )
+        cases = python(
+            vn,
+            (
+                "from liaison.crime.models import DrugCase\n"
+                "ids = list(DrugCase.objects.order_by('id').values_list('uuid', flat=True))\n"
+                "DrugCase.objects.filter(uuid=ids[0]).update(tlp='RED')\n"
+                "print(json.dumps([str(u) for u in ids]))"
+            ),
+        )
         released, red = cases[1:7], cases[0]
-        parts = python(vn, (
-            "from liaison.crime.models import Person, Seizure\n"
-            f"ids = {released!r}\n"
-            "print(json.dumps({'persons': [str(u) for u in Person.objects.filter("
-            "case__uuid__in=ids).values_list('uuid', flat=True)], 'seizures': [str(u) for u in "
-            "Seizure.objects.filter(case__uuid__in=ids).values_list('uuid', flat=True)]}))"
-        ))  # fmt: skip
-        for kind, uuids in (("cases", released), ("persons", parts["persons"]),
-                            ("seizures", parts["seizures"])):  # fmt: skip
+        parts = python(
+            vn,
+            (
+                "from liaison.crime.models import Person, Seizure\n"
+                f"ids = {released!r}\n"
+                "print(json.dumps({'persons': [str(u) for u in Person.objects.filter("
+                "case__uuid__in=ids).values_list('uuid', flat=True)], 'seizures': [str(u) for u in "
+                "Seizure.objects.filter(case__uuid__in=ids).values_list('uuid', flat=True)]}))"
+            ),
+        )
+        for kind, uuids in (
+            ("cases", released),
+            ("persons", parts["persons"]),
+            ("seizures", parts["seizures"]),
+        ):
             args = [a for u in uuids for a in ("--uuid", u)]
             vn.liaison("release", kind, *args, "--to", "LA", *RELEASE)
         bad = vn.liaison("release", "cases", "--uuid", red, "--to", "LA", *RELEASE, check=False)
         assert bad.returncode != 0 or "RED" in bad.stdout + bad.stderr
         yield {
-            "vn": vn, "la": la, "released": released, "red": red, "unreleased": cases[7:],
-            "persons": parts["persons"], "seizures": parts["seizures"],
+            "vn": vn,
+            "la": la,
+            "released": released,
+            "red": red,
+            "unreleased": cases[7:],
+            "persons": parts["persons"],
+            "seizures": parts["seizures"],
             "la_token": vn.liaison("taxii", "token", "LA").stdout.strip(),
             "kh_token": vn.liaison("taxii", "token", "KH").stdout.strip(),
-        }  # fmt: skip
+        }
     finally:
         for node in (vn, la):
             node.stop()
@@ -170,29 +189,38 @@ def test_other_peer_token_and_bad_input_get_taxii_errors(served) -> None:  # typ
         as_kh.get_objects()
     unknown = requests.get(
         collection.url.replace(collection.id, str(uuid.uuid4())) + "objects/",
-        headers={"Authorization": f"Bearer {served['kh_token']}"}, timeout=30,
-    )  # fmt: skip
+        headers={"Authorization": f"Bearer {served['kh_token']}"},
+        timeout=30,
+    )
     assert denied.value.response.status_code == unknown.status_code == 404
     assert denied.value.response.json() == unknown.json()
     assert unknown.headers["Content-Type"] == "application/taxii+json;version=2.1"
     auth = {"Authorization": f"Bearer {served['la_token']}"}
     for params in ({"added_after": "last week"}, {"limit": "100000"}):
-        response = requests.get(collection.url + "objects/", params=params, headers=auth,
-                                timeout=30)  # fmt: skip
+        response = requests.get(
+            collection.url + "objects/", params=params, headers=auth, timeout=30
+        )
         assert response.status_code == 400 and response.json()["http_status"] == "400"
-    write = requests.post(collection.url + "objects/", json={"objects": []}, timeout=30,
-                          headers={**auth, "Content-Type": "application/taxii+json;version=2.1"})  # fmt: skip
+    write = requests.post(
+        collection.url + "objects/",
+        json={"objects": []},
+        timeout=30,
+        headers={**auth, "Content-Type": "application/taxii+json;version=2.1"},
+    )
     assert write.status_code == 403 and write.json()["http_status"] == "403"
 
 
 def test_recall_shows_as_revoked(served) -> None:  # type: ignore[no-untyped-def]
     recalled = served["released"][0]
-    python(served["vn"], (
-        "from liaison.exchange import services\n"
-        "from liaison.exchange.models import Release\n"
-        f"services.withdraw_release(None, Release.objects.get(record_uuid='{recalled}'))\n"
-        "print('true')"
-    ))  # fmt: skip
+    python(
+        served["vn"],
+        (
+            "from liaison.exchange import services\n"
+            "from liaison.exchange.models import Release\n"
+            f"services.withdraw_release(None, Release.objects.get(record_uuid='{recalled}'))\n"
+            "print('true')"
+        ),
+    )
     collection = la_collection(served)
     [incident] = collection.get_object(f"incident--{recalled}")["objects"]
     assert incident["revoked"] is True and strict(incident) == []

@@ -31,12 +31,14 @@ class Reader:
         self.client, self.token = client, token
 
     def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(path, params, HTTP_AUTHORIZATION=f"Bearer {self.token}",
-                               HTTP_ACCEPT=MEDIA_TAXII)  # fmt: skip
+        return self.client.get(
+            path, params, HTTP_AUTHORIZATION=f"Bearer {self.token}", HTTP_ACCEPT=MEDIA_TAXII
+        )
 
     def call(self, method: str, path: str, **extra: Any) -> Any:
-        return getattr(self.client, method)(path, HTTP_AUTHORIZATION=f"Bearer {self.token}",
-                                            **extra)  # fmt: skip
+        return getattr(self.client, method)(
+            path, HTTP_AUTHORIZATION=f"Bearer {self.token}", **extra
+        )
 
 
 @pytest.fixture
@@ -162,8 +164,11 @@ def test_errors_and_no_leaks_across_peers(la, ru, peers, make_case, release, cli
     release(parts(make_case()), peers.la)
     la_url = collection_url(la)
     # No token, a wrong token, a revoked token: 401 with the error message.
-    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer taxii_nope"},
-                    {"HTTP_AUTHORIZATION": f"Basic {la.token}"}):  # fmt: skip
+    for headers in (
+        {},
+        {"HTTP_AUTHORIZATION": "Bearer taxii_nope"},
+        {"HTTP_AUTHORIZATION": f"Basic {la.token}"},
+    ):
         response = client.get(la_url + "objects/", **headers)
         error_of(response, 401)
         assert response["WWW-Authenticate"].startswith("Bearer")
@@ -226,8 +231,10 @@ def test_export_bundle_is_what_the_collection_holds(
     served = la.get(collection_url(la) + "objects/").json()["objects"]
     assert bundle["objects"] == served
     since = tmp_path / "since.json"
-    assert liaison(["export", "stix", "--peer", "LA", "--since", "2999-01-01", "--out",
-                    str(since)]) == 0  # fmt: skip
+    assert (
+        liaison(["export", "stix", "--peer", "LA", "--since", "2999-01-01", "--out", str(since)])
+        == 0
+    )
     recent = json.loads(since.read_text())["objects"]
     assert recent and all(o["type"] not in ("incident", "drug-seizure") for o in recent)
     assert liaison(["export", "stix", "--peer", "XX", "--out", str(out)]) == 2
