@@ -15,6 +15,7 @@ from django.test import Client
 from liaison.cli import main as liaison
 from liaison.core.models import AuditEntry
 from liaison.exchange import services as exchange
+from liaison.exchange.models import Release
 from liaison.interop import services
 from liaison.interop.models import TaxiiReader
 from liaison.interop.taxii import MEDIA_STIX, MEDIA_TAXII
@@ -213,7 +214,7 @@ def test_recall_reaches_the_reader_as_revoked(la, peers, make_case, release) -> 
     release(parts(made), peers.la)
     url = collection_url(la)
     first = la.get(url + "objects/")
-    exchange.withdraw_release(None, exchange.Release.objects.get(record_uuid=made.seizure.uuid))
+    exchange.withdraw_release(None, Release.objects.get(record_uuid=made.seizure.uuid))
     news = la.get(url + "objects/", added_after=first["X-TAXII-Date-Added-Last"]).json()
     revoked = {o["id"]: o for o in news["objects"]}
     assert revoked[f"drug-seizure--{made.seizure.uuid}"]["revoked"] is True
