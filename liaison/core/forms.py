@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core import services
@@ -36,15 +37,45 @@ class LockoutAuthenticationForm(AuthenticationForm):
             raise
 
 
-class UnitForm(forms.ModelForm):
-    class Meta:
-        model = Unit
-        fields = ["name", "name_en", "kind", "code", "parent", "province"]
+class UnitForm(forms.Form):
+    """A plain form, not a ModelForm: the unit is changed by ``services.update_unit`` alone,
+    which rewrites the unit tree's paths and refuses cycles (a ModelForm would set
+    ``parent`` on the unit before the service could compare it)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    name = forms.CharField(label=_("name"), max_length=200)
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("kind"), choices=UnitKind.choices)
+    code = forms.CharField(label=_("code"), max_length=40)
+    parent = forms.ModelChoiceField(
+        label=_("parent unit"), queryset=Unit.objects.none(), required=False
+    )
+    province = forms.ModelChoiceField(
+        label=_("province"), queryset=Province.objects.filter(valid_to__isnull=True), required=False
+    )
+
+    def __init__(
+        self, *args: Any, instance: Unit | None = None, parents: Any = None, **kwargs: Any
+    ) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial", {f: getattr(instance, f) for f in ("name", "name_en", "kind", "code")}
+            )
+            kwargs["initial"].update(parent=instance.parent_id, province=instance.province_id)
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Province.objects.filter(valid_to__isnull=True)  # type: ignore[attr-defined]
-        self.fields["kind"].choices = UnitKind.choices  # type: ignore[attr-defined]
+        if parents is not None:
+            self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        if instance is not None and instance.province_id:
+            # A unit keeps a province that has since been merged away until it is changed.
+            self.fields["province"].queryset = Province.objects.filter(  # type: ignore[attr-defined]
+                Q(valid_to__isnull=True) | Q(pk=instance.province_id)
+            )
+
+    def lock_placement(self) -> None:
+        """The editor's own unit: its kind, parent and province are shown, not changeable."""
+        for field in services.STRUCTURAL_FIELDS:
+            self.fields[field].disabled = True
+        parents = Unit.objects.filter(pk__in=[self.initial.get("parent")])
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
 
 
 class UserForm(forms.Form):

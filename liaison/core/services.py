@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from liaison.core import audit
 from liaison.core.audit import Actor
 from liaison.core.models import ApiToken, Province, Role, Unit, UnitKind, User
+from liaison.core.models.units import UNIT_RANK
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,6 +48,37 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
 
 
 # --- units ---------------------------------------------------------------------------
+
+
+#: The fields that place a unit in the tree and so decide what its users may see.
+STRUCTURAL_FIELDS = ("kind", "parent", "province")
+
+
+def require_unit_admin(user: User, unit: Unit | None, fields: dict[str, Any]) -> None:
+    """A node admin manages the units strictly below their own unit: a unit they create or
+    change stays inside their subtree and ranks below their unit, and the kind, parent and
+    province of their own unit are not theirs to change. ``unit`` is None for a new unit;
+    ``fields`` are the unit's values after the change."""
+    if user.is_superuser:
+        return
+    own = user.unit
+    if own is None or (unit is not None and not own.contains(unit)):
+        raise PermissionDenied(_("This unit is outside your unit's area."))
+    if unit is not None and unit.pk == own.pk:
+        if any(f in fields and fields[f] != getattr(unit, f) for f in STRUCTURAL_FIELDS):
+            raise PermissionDenied(
+                _("The kind, parent unit and province of your own unit are not yours to change.")
+            )
+        return
+    parent = fields.get("parent", unit.parent if unit else None)
+    if parent is None or not own.contains(parent):
+        raise PermissionDenied(_("The parent unit must be your unit or a unit below it."))
+    kind = fields.get("kind", unit.kind if unit else "")
+    if UNIT_RANK.get(kind, -1) <= UNIT_RANK[UnitKind(own.kind)]:
+        raise PermissionDenied(_("A unit you manage must rank below your own unit."))
+    province = fields.get("province", unit.province if unit else None)
+    if own.province_id is not None and province is not None and province != own.province:
+        raise PermissionDenied(_("A unit you manage must be in your unit's province."))
 
 
 def _path_of(unit: Unit, parent: Unit | None) -> str:

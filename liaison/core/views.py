@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from liaison.core import services
 from liaison.core.audit import Actor
 from liaison.core.forms import LockoutAuthenticationForm, PasswordChangeForm, UnitForm, UserForm
-from liaison.core.middleware import client_address
+from liaison.core.middleware import client_address, request_user
 from liaison.core.models import Role, Unit, User
 from liaison.core.node import NodeNotInitialised, this_node
 
@@ -112,20 +112,22 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @node_admin_required
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    unit = get_object_or_404(_admin_units(request.user), pk=pk) if pk else None
-    form = UnitForm(request.POST or None, instance=unit)
-    form.fields["parent"].queryset = _admin_units(request.user)  # type: ignore[attr-defined]
+    user = request_user(request)
+    unit = get_object_or_404(_admin_units(user), pk=pk) if pk else None
+    form = UnitForm(request.POST or None, instance=unit, parents=_admin_units(user))
+    if unit is not None and not user.is_superuser and unit.pk == user.unit_id:
+        form.lock_placement()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor = Actor.of(request.user, client_address(request))
+        actor = Actor.of(user, client_address(request))
         try:
-            services.require_unit_access(request.user, data["parent"] or unit)  # type: ignore[arg-type]
+            services.require_unit_admin(user, unit, data)
             if unit is None:
                 services.create_unit(actor=actor, **data)
             else:
                 services.update_unit(unit, actor=actor, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("Unit saved."))
             return redirect("unit_list")

@@ -30,6 +30,18 @@ UNIT_LEVEL = {
     UnitKind.BORDER_LIAISON_OFFICE: "district",
 }
 
+#: How high each kind of unit stands (0: the national root). A node admin manages only
+#: units that rank strictly below their own unit.
+UNIT_RANK = {
+    UnitKind.MINISTRY: 0,
+    UnitKind.DEPARTMENT: 1,
+    UnitKind.PROVINCE_POLICE: 2,
+    UnitKind.DISTRICT_POLICE: 3,
+    UnitKind.BORDER_LIAISON_OFFICE: 3,
+    UnitKind.COMMUNE_POLICE: 4,
+    UnitKind.BORDER_POST: 4,
+}
+
 
 class Unit(models.Model):
     """A police unit. ``path`` is the materialised path of zero-padded ids
