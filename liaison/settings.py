@@ -174,6 +174,9 @@ MEDIA_ROOT = HOME / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+#: The audit chain's signed head, outside the database (liaison/core/audit_head.py).
+AUDIT_HEAD_FILE = HOME / "audit_head.json"
+
 LOG_DIR = HOME / "logs"
 LOGGING = {
     "version": 1,
