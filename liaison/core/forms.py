@@ -3,17 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core import services
+from liaison.core import second_factor, services
 from liaison.core.middleware import client_address
 from liaison.core.models import Province, Role, Unit, UnitKind, User
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing a locked account and counting failures."""
+class LockoutMixin:
+    """Refuse a locked account and count failures; the site's and the admin's sign-in."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -24,17 +26,29 @@ class LockoutAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        source = client_address(self.request) if self.request else ""
+        form: Any = self
+        username = form.cleaned_data.get("username") or ""
+        source = client_address(form.request) if form.request else ""
         if username and services.is_locked(username):
             services.login_failed(username, source)
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+            raise forms.ValidationError(form.error_messages["locked"], code="locked")
         try:
-            return super().clean()
+            data = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             if username:
                 services.login_failed(username, source)
             raise
+        user = form.get_user()
+        services.login_succeeded(user, source, reset_failures=not second_factor.is_enrolled(user))
+        return data
+
+
+class LockoutAuthenticationForm(LockoutMixin, AuthenticationForm):
+    pass
+
+
+class AdminLockoutAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
+    error_messages = {**AdminAuthenticationForm.error_messages, **LockoutMixin.error_messages}
 
 
 class UnitForm(forms.Form):
@@ -109,12 +123,23 @@ class UserForm(forms.Form):
             self.fields["username"].disabled = True
 
 
-class PasswordChangeForm(forms.Form):
-    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
-    confirm = forms.CharField(label=_("Repeat the new password"), widget=forms.PasswordInput)
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form (the current password, the new one twice, the password validators),
+    also refusing the current password as the new one."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("new_password") != data.get("confirm"):
-            raise forms.ValidationError(_("The two passwords differ."))
+        new = self.cleaned_data.get("new_password2")
+        if new and "new_password2" not in self.errors and self.user.check_password(new):
+            self.add_error("new_password2", _("Choose a password different from the current one."))
         return data
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.audit import Actor
-from liaison.core.models import ApiToken, Province, Role, Unit, UnitKind, User
+from liaison.core.models import ApiToken, Province, Role, TokenScope, Unit, UnitKind, User
 from liaison.core.models.units import UNIT_RANK
 
 M = TypeVar("M", bound=models.Model)
@@ -247,34 +247,85 @@ def login_failed(username: str, source: str) -> None:
 
 
 @transaction.atomic
-def login_succeeded(user: User, source: str) -> None:
-    if user.failed_logins or user.locked_until:
+def login_succeeded(
+    user: User, source: str, *, action: str = "login", reset_failures: bool = True
+) -> None:
+    """A sign-in step passed. With a second factor still to come, the failure count stays:
+    a right password must not wipe out the wrong codes guessed before it."""
+    if reset_failures and (user.failed_logins or user.locked_until):
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-    audit.record("login", user, actor=Actor.of(user, source))
+    audit.record(action, user, actor=Actor.of(user, source))
 
 
 # --- API tokens ------------------------------------------------------------------------
 
 
+#: Days an API token works unless `liaison token create --expires` says otherwise.
+TOKEN_DAYS = 90
+TOKEN_MAX_DAYS = 366
+
+
 @transaction.atomic
-def create_token(user: User, label: str = "", actor: Actor | None = None) -> str:
+def create_token(
+    user: User,
+    label: str = "",
+    actor: Actor | None = None,
+    *,
+    days: int = TOKEN_DAYS,
+    scope: str = TokenScope.WRITE,
+) -> str:
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Unknown token scope %(s)s.") % {"s": scope}})
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires": _("A token works 1 to %(n)d days.") % {"n": TOKEN_MAX_DAYS}}
+        )
     token = "lia_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.digest_of(token), prefix=token[:8], label=label
+    expires_at = timezone.now() + dt.timedelta(days=days)
+    row = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.digest_of(token),
+        prefix=token[:8],
+        label=label,
+        scope=scope,
+        expires_at=expires_at,
     )
-    audit.record("token.create", user, actor=actor, label=label)
+    audit.record(
+        "token.create",
+        user,
+        actor=actor,
+        token=row.pk,
+        label=label,
+        scope=scope,
+        expires_at=expires_at.isoformat(),
+    )
     return token
 
 
-def user_for_token(token: str) -> User | None:
+def token_for(token: str) -> ApiToken | None:
+    """The token row behind a bearer token, if it still works (not revoked, not expired,
+    its user active)."""
     found = (
         ApiToken.objects.select_related("user", "user__unit")
-        .filter(digest=ApiToken.digest_of(token), revoked=False)
+        .filter(digest=ApiToken.digest_of(token), revoked=False, expires_at__gt=timezone.now())
         .first()
     )
     if found is None or not found.user.is_active:
         return None
     ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-    return found.user
+    return found
+
+
+def user_for_token(token: str) -> User | None:
+    found = token_for(token)
+    return found.user if found is not None else None
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Actor | None = None) -> None:
+    if not token.revoked:
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+        audit.record("token.revoke", token.user, actor=actor, token=token.pk, label=token.label)

@@ -49,6 +49,18 @@ def test_init_creates_node_with_keys_wal_database_and_admin(node_home: tuple[Pat
     assert "node_admin" in roles and "supervisor" in roles
 
 
+def test_node_home_is_private(node_home: tuple[Path, str]) -> None:
+    home, _ = node_home
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for name in ("node.json", "secret_key", "node_key.pem", "liaison.sqlite3", "audit_head.json"):
+        assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
+    # A command run later (with the default umask of the shell) creates nothing readable.
+    assert liaison(home, "token", "create", "admin").returncode == 0
+    for path in [home, *home.rglob("*")]:
+        if path.name != "node_key.pub":
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
 def test_status_json_reports_identity_and_counts(node_home: tuple[Path, str]) -> None:
     home, out = node_home
     result = liaison(home, "status", "--json")
