@@ -8,7 +8,8 @@ from django.apps import apps
 from django.db.models import Count
 
 from liaison.core.models import Record
-from liaison.core.node import this_node
+from liaison.core.node import home, this_node
+from liaison.core.worker import worker_status
 
 
 def record_models() -> list[type[Record]]:
@@ -44,4 +45,5 @@ def node_status() -> dict[str, Any]:
         },
         "peers": peer_statuses(),
         "records": record_counts(),
+        "sync_worker": worker_status(home()),
     }

@@ -30,6 +30,8 @@ from liaison.core.forms import (
 from liaison.core.middleware import client_address, request_user
 from liaison.core.models import Role, Unit, User
 from liaison.core.node import NodeNotInitialised, this_node
+from liaison.core.node import home as node_home
+from liaison.core.worker import worker_status
 
 
 class LoginView(auth_views.LoginView):
@@ -190,7 +192,8 @@ def node_info(request: HttpRequest) -> HttpResponse:
         identity = this_node()
     except NodeNotInitialised:
         identity = None
-    return render(request, "core/node.html", {"identity": identity})
+    worker = worker_status(node_home())
+    return render(request, "core/node.html", {"identity": identity, "worker": worker})
 
 
 @node_admin_required
