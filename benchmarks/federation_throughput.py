@@ -93,24 +93,37 @@ class Node:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k != "LIAISON_DATABASE_URL"}
-        env.update(LIAISON_HOME=str(self.home), LIAISON_FAST_HASHER="1", DJANGO_SETTINGS_MODULE="liaison.settings",
-                   LIAISON_SYNC_INTERVAL="2", CI="1")  # fmt: skip
+        env.update(
+            LIAISON_HOME=str(self.home),
+            LIAISON_FAST_HASHER="1",
+            DJANGO_SETTINGS_MODULE="liaison.settings",
+            LIAISON_SYNC_INTERVAL="2",
+            CI="1",
+        )
         return env
 
     def cli(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "liaison.cli", *args], env=self.env(),
-                                capture_output=True, text=True, check=False)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "liaison.cli", *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode:
             raise SystemExit(f"liaison {' '.join(args)} failed: {result.stderr}")
         return result.stdout
 
     def start(self) -> None:
         log = (self.home / "serve.log").open("ab")
+        serve = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "liaison.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", "1"],
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "liaison.cli", *serve],
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -205,8 +218,13 @@ def main() -> None:
         for node in (vn, la):
             words = node.cli("key", "show").split()
             ids[node.country] = (words[0], " ".join(words[2:]))
-        made = subprocess.run([sys.executable, "-c", MAKE_CASES.format(n=args.records)], env=vn.env(),
-                              capture_output=True, text=True, check=False)  # fmt: skip
+        made = subprocess.run(
+            [sys.executable, "-c", MAKE_CASES.format(n=args.records)],
+            env=vn.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if made.returncode:
             raise SystemExit(f"making {args.records} cases failed: {made.stderr[-2000:]}")
         vn.start()
@@ -218,11 +236,15 @@ def main() -> None:
         children_before = before.ru_utime + before.ru_stime
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
+        release_cases = ["release", "cases", "--to", "LA", "--tlp", "AMBER", "--handling", "H0"]
+        release_cases += ["--basis", "MoU of 9 Aug 2021", "--as", "admin"]
         release = subprocess.Popen(
-            [sys.executable, "-m", "liaison.cli", "release", "cases", "--to", "LA", "--tlp", "AMBER",
-             "--handling", "H0", "--basis", "MoU of 9 Aug 2021", "--as", "admin"],
-            env=vn.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "liaison.cli", *release_cases],
+            env=vn.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         peak = 0
         deadline = time.monotonic() + 1800
         while count(la.home, ids["VN"][0]) < args.records:

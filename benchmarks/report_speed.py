@@ -47,6 +47,15 @@ DRUGS = [
     ("opium", "g", 200),
     ("ketamine", "g", 80),
 ]
+#: The fixture's cases and persons: every field after the reference, province and date
+CASE_REST = ("", "", "", "closed", "", "road", "")  # district … joint_case_ref
+PERSON_NAME_BIRTH = ("Nguyễn Văn A", "Nguyen Van A", "M", "1990", "year", 1990, None, None)
+#: The import files: their headers, and the fixed fields of their rows
+CASE_HEADER = "case_ref,detected_on,province,district,commune,summary,joint_case_ref"
+PERSON_HEADER = "case_ref,person_ref,full_name,latin_name,sex,birth_date,nationality,id_number,role"
+SEIZURE_HEADER = "case_ref,drug,quantity,unit"
+IMPORTED_CASE_TEXT = ("Huyện A", "Xã B", "Vận chuyển trái phép chất ma túy", "")
+IMPORTED_PERSON = ("Trần Văn Bình", "Tran Van Binh", "M", "1988-04")
 
 
 CPU: dict[str, float] = {}
@@ -151,14 +160,18 @@ def build(home: Path, scale: float) -> dict[str, float]:
             if day >= MERGER:
                 pid = succ[pid][0]
             iso = day.isoformat()
-            cases.append((uuid.uuid4().hex, *common, case_id, f"B-{case_id:08d}", iso, pid, "", "", "", "closed", "", "road", ""))  # fmt: skip
+            ref = f"B-{case_id:08d}"
+            cases.append((uuid.uuid4().hex, *common, case_id, ref, iso, pid, *CASE_REST))
             for k in range(1 + case_id % 2):
-                foreign = rng.random() < 0.035
-                persons.append((uuid.uuid4().hex, *common, case_id, f"P{k + 1}", "Nguyễn Văn A", "Nguyen Van A", "M", "1990", "year", 1990, None, None, "LA" if foreign else "VN", "", "", "", "defendant" if k == 0 or rng.random() < 0.8 else "witness", iso, pid))  # fmt: skip
+                nationality = "LA" if rng.random() < 0.035 else "VN"
+                role = "defendant" if k == 0 or rng.random() < 0.8 else "witness"
+                person = (f"P{k + 1}", *PERSON_NAME_BIRTH, nationality, "", "", "", role)
+                persons.append((uuid.uuid4().hex, *common, case_id, *person, iso, pid))
             for k in range(1 + case_id % 3):
                 drug, unit, median = DRUGS[rng.randrange(len(DRUGS))]
                 quantity = round(median * rng.lognormvariate(0, 1), 0 if unit == "tablet" else 3)
-                seizures.append((uuid.uuid4().hex, *common, case_id, drug, quantity, unit, f"{drug}|{unit}|{quantity}|{k + 1}", iso, pid))  # fmt: skip
+                seizure = (drug, quantity, unit, f"{drug}|{unit}|{quantity}|{k + 1}")
+                seizures.append((uuid.uuid4().hex, *common, case_id, *seizure, iso, pid))
         db.executemany(case_sql, cases)
         db.executemany(person_sql, persons)
         db.executemany(seizure_sql, seizures)
@@ -177,7 +190,12 @@ def build(home: Path, scale: float) -> dict[str, float]:
     return {"fixture_seconds": round(time.perf_counter() - started, 1)}
 
 
-def import_files(folder: Path, scale: float, provinces: list[tuple[int, str, int]], succ: dict[int, tuple[int, str]]) -> list[Path]:  # fmt: skip
+def import_files(
+    folder: Path,
+    scale: float,
+    provinces: list[tuple[int, str, int]],
+    succ: dict[int, tuple[int, str]],
+) -> list[Path]:
     paths = [folder / "cases.csv", folder / "persons.csv", folder / "seizures.csv"]
     if all(p.exists() for p in paths):
         return paths
@@ -191,21 +209,23 @@ def import_files(folder: Path, scale: float, provinces: list[tuple[int, str, int
         open(paths[2], "w", newline="", encoding="utf-8") as fs,
     ):
         cw, pw, sw = csv.writer(fc), csv.writer(fp), csv.writer(fs)
-        cw.writerow(["case_ref", "detected_on", "province", "district", "commune", "summary", "joint_case_ref"])  # fmt: skip
-        pw.writerow(["case_ref", "person_ref", "full_name", "latin_name", "sex", "birth_date", "nationality", "id_number", "role"])  # fmt: skip
-        sw.writerow(["case_ref", "drug", "quantity", "unit"])
+        cw.writerow(CASE_HEADER.split(","))
+        pw.writerow(PERSON_HEADER.split(","))
+        sw.writerow(SEIZURE_HEADER.split(","))
         for i in range(1, n + 1):
             pid, code, _w = rng.choices(provinces, weights=weights)[0]
             day = START + dt.timedelta(days=rng.randrange(days))
             if day >= MERGER:
                 code = succ[pid][1]
             ref = f"IMP-{i:07d}"
-            cw.writerow([ref, day.isoformat(), code, "Huyện A", "Xã B", "Vận chuyển trái phép chất ma túy", ""])  # fmt: skip
+            cw.writerow([ref, day.isoformat(), code, *IMPORTED_CASE_TEXT])
             for k in range(1 + i % 2):
-                pw.writerow([ref, f"P{k + 1}", "Trần Văn Bình", "Tran Van Binh", "M", "1988-04", "LA" if rng.random() < 0.035 else "VN", "", "defendant"])  # fmt: skip
+                nationality = "LA" if rng.random() < 0.035 else "VN"
+                pw.writerow([ref, f"P{k + 1}", *IMPORTED_PERSON, nationality, "", "defendant"])
             for k in range(1 + i % 3):
                 drug, unit, median = DRUGS[(i + k) % len(DRUGS)]
-                sw.writerow([ref, drug, round(median * rng.lognormvariate(0, 1), 0 if unit == "tablet" else 3), unit])  # fmt: skip
+                quantity = round(median * rng.lognormvariate(0, 1), 0 if unit == "tablet" else 3)
+                sw.writerow([ref, drug, quantity, unit])
     return paths
 
 
@@ -245,9 +265,10 @@ def main() -> int:
     load = os.getloadavg()[0]
 
     # Report: the whole command, cold first run and best of three.
+    report = ["report", "--from", REPORT_FROM, "--to", REPORT_TO, "--border-provinces"]
     times, cpu = [], []
     for _ in range(3):
-        seconds, completed = liaison(home, "report", "--from", REPORT_FROM, "--to", REPORT_TO, "--border-provinces", "--format", "json")  # fmt: skip
+        seconds, completed = liaison(home, *report, "--format", "json")
         times.append(seconds)
         cpu.append(CPU["last"])
     data = json.loads(completed.stdout)
@@ -267,7 +288,10 @@ def main() -> int:
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(home, copy)
-    seconds, completed = liaison(copy, "import", "cases", str(files[0]), "persons", str(files[1]), "seizures", str(files[2]))  # fmt: skip
+    kinds_and_files = []
+    for kind, path in zip(("cases", "persons", "seizures"), files, strict=True):
+        kinds_and_files += [kind, str(path)]
+    seconds, completed = liaison(copy, "import", *kinds_and_files)
     result["import_seconds"] = round(seconds, 1)
     result["import_cpu_seconds"] = round(CPU["last"], 1)
     result["import_summary"] = completed.stdout.strip()

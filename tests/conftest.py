@@ -75,14 +75,26 @@ def units(db) -> SimpleNamespace:  # type: ignore[no-untyped-def]
         parent=ky_son,
         province=_province("VN-22"),
     )
-    return SimpleNamespace(ministry=ministry, department=department, nghe_an=nghe_an, ha_tinh=ha_tinh, ky_son=ky_son, nam_can=nam_can)  # fmt: skip
+    return SimpleNamespace(
+        ministry=ministry,
+        department=department,
+        nghe_an=nghe_an,
+        ha_tinh=ha_tinh,
+        ky_son=ky_son,
+        nam_can=nam_can,
+    )
 
 
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:  # type: ignore[no-untyped-def]
     counter = {"n": 0}
 
-    def make(unit: Unit, roles: list[str] | None = None, username: str | None = None, password: str = "Correct-Horse-42") -> User:  # fmt: skip
+    def make(
+        unit: Unit,
+        roles: list[str] | None = None,
+        username: str | None = None,
+        password: str = "Correct-Horse-42",
+    ) -> User:
         counter["n"] += 1
         user, _ = services.create_user(
             username=username or f"user{counter['n']}",

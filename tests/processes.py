@@ -62,10 +62,9 @@ class NodeProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def init(self, name: str | None = None, password: str = "demo-liaison-2026") -> NodeProcess:
-        run_liaison(
-            self.home, "init", "--country", self.country, "--name", name or f"Test {self.country}",
-            "--url", self.url, database_url=self.database_url,
-        )  # fmt: skip
+        name = name or f"Test {self.country}"
+        options = ["--country", self.country, "--name", name, "--url", self.url]
+        run_liaison(self.home, "init", *options, database_url=self.database_url)
         run_liaison(self.home, "demo_users", "--password", password, database_url=self.database_url)
         return self
 
@@ -75,13 +74,14 @@ class NodeProcess:
     def start(self, *extra: str) -> NodeProcess:
         (self.home / "logs").mkdir(exist_ok=True)
         log = self.home / "logs" / "serve.log"
+        serve = [sys.executable, "-m", "liaison.cli", "serve", "--host", "127.0.0.1"]
+        options = ["--port", str(self.port), "--workers", "1", *extra]
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "liaison.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", "1", *extra],
+            [*serve, *options],
             env=node_env(self.home, self.database_url),
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

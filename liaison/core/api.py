@@ -1,12 +1,13 @@
-"""Node, units and the signed-in user in the REST API."""
+"""Node, units and the signed-in user in the REST API. No ``from __future__ import
+annotations`` here: django-ninja reads the ``Query[...]`` parameter types at import."""
 
-from __future__ import annotations
-
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from liaison.core.listing import KeysetPagination, ListFilter
 from liaison.core.models import Unit
 from liaison.core.node import this_node
 
@@ -30,6 +31,10 @@ class UnitOut(Schema):
     parent_id: int | None
     province_code: str | None
 
+    @staticmethod
+    def resolve_province_code(obj: Unit) -> str | None:
+        return obj.province.code if obj.province_id else None  # type: ignore[union-attr]
+
 
 class MeOut(Schema):
     username: str
@@ -38,19 +43,11 @@ class MeOut(Schema):
     language: str
 
 
-def _unit_out(unit: Unit) -> dict:
-    return {
-        "id": unit.pk,
-        "code": unit.code,
-        "name": unit.name,
-        "name_en": unit.name_en,
-        "kind": unit.kind,
-        "parent_id": unit.parent_id,
-        "province_code": unit.province.code if unit.province_id else None,  # type: ignore[union-attr]
-    }
+class UnitFilter(ListFilter):
+    kind: str | None = None
 
 
-def _visible_units(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _visible_units(request: HttpRequest) -> QuerySet[Unit]:
     user = request.user
     units = Unit.objects.select_related("province")
     if user.is_superuser:  # type: ignore[union-attr]
@@ -77,22 +74,19 @@ def me(request: HttpRequest) -> dict:
     user = request.user
     return {
         "username": user.username,  # type: ignore[union-attr]
-        "unit": _unit_out(user.unit) if user.unit else None,  # type: ignore[union-attr]
+        "unit": user.unit,  # type: ignore[union-attr]
         "roles": list(user.roles),  # type: ignore[union-attr]
         "language": user.language,  # type: ignore[union-attr]
     }
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate
-def units(request: HttpRequest, kind: str | None = None):  # type: ignore[no-untyped-def]
-    """Units of your subtree."""
-    qs = _visible_units(request)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return [_unit_out(u) for u in qs]
+@paginate(KeysetPagination, order=("path", "id"))
+def units(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[Unit]:
+    """Units of your subtree, in tree order. Filter: ``kind``."""
+    return filters.filter(_visible_units(request))
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def unit(request: HttpRequest, unit_id: int) -> dict:
-    return _unit_out(get_object_or_404(_visible_units(request), pk=unit_id))
+def unit(request: HttpRequest, unit_id: int) -> Unit:
+    return get_object_or_404(_visible_units(request), pk=unit_id)

@@ -1,20 +1,21 @@
 """REST API for national records: /api/v1/cases, persons, seizures, hotspots, rings,
-cultivation-sites, precursor-incidents, drugs. Lists are paginated (``limit``/``offset``) and
-filterable; access follows the unit tree (another unit's record is 404); writes go through
-``liaison.crime.services``."""
+cultivation-sites, precursor-incidents, drugs. Lists are keyset-paginated and filterable
+(:mod:`liaison.core.listing`); access follows the unit tree (another unit's record is 404);
+writes go through ``liaison.crime.services``."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import FilterLookup, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from liaison.core.gazetteer import GazetteerError, resolve_province
+from liaison.core.listing import Code, KeysetPagination, ListFilter
 from liaison.core.middleware import api_source as _source
 from liaison.core.middleware import request_user as _user
 from liaison.core.models import Province
@@ -91,33 +92,22 @@ class CasePatch(Schema):
     handling: str | None = None
 
 
+class CaseFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["case_ref__icontains", "summary__icontains"])] = None
+    province: Annotated[Code | None, FilterLookup("province__code")] = None
+    status: str | None = None
+    date_from: Annotated[dt.date | None, FilterLookup("detected_on__gte")] = None
+    date_to: Annotated[dt.date | None, FilterLookup("detected_on__lte")] = None
+    joint_case_ref: str | None = None
+
+
 @router.get("/cases", response=list[CaseOut])
-@paginate
-def list_cases(
-    request: HttpRequest,
-    q: str = "",
-    province: str = "",
-    status: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    joint_case_ref: str = "",
-) -> QuerySet[DrugCase]:
-    """Filters: ``q`` (reference or summary), ``province`` (code), ``status``, ``date_from``,
-    ``date_to`` (detection date), ``joint_case_ref``."""
+@paginate(KeysetPagination, order=("-detected_on", "-id"))
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> QuerySet[DrugCase]:
+    """Newest detection first. Filters: ``q`` (reference or summary), ``province`` (code),
+    ``status``, ``date_from``, ``date_to`` (detection date), ``joint_case_ref``."""
     qs = services.visible(DrugCase, _user(request)).select_related("province", "owner_unit")
-    if q:
-        qs = qs.filter(Q(case_ref__icontains=q) | Q(summary__icontains=q))
-    if province:
-        qs = qs.filter(province__code=province.upper())
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(detected_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(detected_on__lte=date_to)
-    if joint_case_ref:
-        qs = qs.filter(joint_case_ref=joint_case_ref)
-    return qs
+    return filters.filter(qs)
 
 
 @router.get("/cases/{uuid}", response=CaseOut)
@@ -201,48 +191,22 @@ def _audit_person_list(request: HttpRequest, persons: list[Person]) -> None:
     services.read_persons(persons, user=_user(request), source=_source(request), via="api list")
 
 
+class PersonFilter(ListFilter):
+    q: Annotated[
+        str | None, FilterLookup(["full_name__icontains", "latin_name__icontains", "id_number"])
+    ] = None
+    nationality: Code | None = None
+    role: str | None = None
+    case: Annotated[UUID | None, FilterLookup("case__uuid")] = None
+
+
 @router.get("/persons", response=list[PersonOut])
-@paginate
-def list_persons(
-    request: HttpRequest,
-    q: str = "",
-    nationality: str = "",
-    role: str = "",
-    case: UUID | None = None,
-) -> list[Person]:
-    """Filters: ``q`` (name, romanised name, identity number), ``nationality``, ``role``,
-    ``case`` (uuid). Every person returned is recorded in the audit log."""
+@paginate(KeysetPagination, order=("-id",), on_page=_audit_person_list)
+def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> QuerySet[Person]:
+    """Newest first. Filters: ``q`` (name, romanised name, identity number), ``nationality``,
+    ``role``, ``case`` (uuid). Every person returned is recorded in the audit log."""
     qs = services.visible(Person, _user(request)).select_related("case", "owner_unit")
-    if q:
-        qs = qs.filter(Q(full_name__icontains=q) | Q(latin_name__icontains=q) | Q(id_number=q))
-    if nationality:
-        qs = qs.filter(nationality=nationality.upper())
-    if role:
-        qs = qs.filter(role=role)
-    if case:
-        qs = qs.filter(case__uuid=case)
-    return _AuditedPage(qs, request)  # type: ignore[return-value]
-
-
-class _AuditedPage:
-    """A queryset wrapper whose slices (the page the paginator takes) are audited."""
-
-    def __init__(self, qs: QuerySet[Person], request: HttpRequest) -> None:
-        self.qs, self.request = qs, request
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, item: slice) -> list[Person]:
-        page = list(self.qs[item])
-        _audit_person_list(self.request, page)
-        return page
-
-    def __iter__(self) -> Any:
-        return iter(self[:])
+    return filters.filter(qs)
 
 
 @router.get("/persons/{uuid}", response=PersonOut)
@@ -322,31 +286,22 @@ def _check_drug_unit(data: dict[str, Any]) -> None:
         raise ValidationError(str(exc)) from exc
 
 
+class SeizureFilter(ListFilter):
+    drug: Annotated[str | None, FilterLookup("drug_id")] = None
+    unit: str | None = None
+    province: Annotated[Code | None, FilterLookup("province__code")] = None
+    case: Annotated[UUID | None, FilterLookup("case__uuid")] = None
+    date_from: Annotated[dt.date | None, FilterLookup("detected_on__gte")] = None
+    date_to: Annotated[dt.date | None, FilterLookup("detected_on__lte")] = None
+
+
 @router.get("/seizures", response=list[SeizureOut])
-@paginate
-def list_seizures(
-    request: HttpRequest,
-    drug: str = "",
-    unit: str = "",
-    province: str = "",
-    case: UUID | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> QuerySet[Seizure]:
+@paginate(KeysetPagination, order=("-id",))
+def list_seizures(request: HttpRequest, filters: Query[SeizureFilter]) -> QuerySet[Seizure]:
+    """Newest first. Filters: ``drug`` (code), ``unit``, ``province`` (code), ``case`` (uuid),
+    ``date_from``, ``date_to`` (the case's detection date)."""
     qs = services.visible(Seizure, _user(request)).select_related("case", "province", "owner_unit")
-    if drug:
-        qs = qs.filter(drug_id=drug)
-    if unit:
-        qs = qs.filter(unit=unit)
-    if province:
-        qs = qs.filter(province__code=province.upper())
-    if case:
-        qs = qs.filter(case__uuid=case)
-    if date_from:
-        qs = qs.filter(detected_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(detected_on__lte=date_to)
-    return qs
+    return filters.filter(qs)
 
 
 @router.get("/seizures/{uuid}", response=SeizureOut)
@@ -418,21 +373,19 @@ class HotspotPatch(Schema):
     notes: str | None = None
 
 
+class HotspotFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["name__icontains", "hotspot_ref__icontains"])] = None
+    province: Annotated[Code | None, FilterLookup("province__code")] = None
+    status: str | None = None
+    kind: str | None = None
+
+
 @router.get("/hotspots", response=list[HotspotOut])
-@paginate
-def list_hotspots(
-    request: HttpRequest, q: str = "", province: str = "", status: str = "", kind: str = ""
-) -> QuerySet[Hotspot]:
+@paginate(KeysetPagination, order=("-id",))
+def list_hotspots(request: HttpRequest, filters: Query[HotspotFilter]) -> QuerySet[Hotspot]:
+    """Newest first. Filters: ``q`` (name or reference), ``province``, ``status``, ``kind``."""
     qs = services.visible(Hotspot, _user(request)).select_related("province", "owner_unit")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(hotspot_ref__icontains=q))
-    if province:
-        qs = qs.filter(province__code=province.upper())
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+    return filters.filter(qs)
 
 
 @router.get("/hotspots/{uuid}", response=HotspotOut)
@@ -510,23 +463,24 @@ def _members(request: HttpRequest, uuids: list[UUID] | None) -> list[Person] | N
     return found
 
 
+class RingFilter(ListFilter):
+    q: Annotated[
+        str | None, FilterLookup(["name__icontains", "ring_ref__icontains", "leader__icontains"])
+    ] = None
+    province: Annotated[Code | None, FilterLookup("province__code")] = None
+    status: str | None = None
+
+
 @router.get("/rings", response=list[RingOut])
-@paginate
-def list_rings(
-    request: HttpRequest, q: str = "", province: str = "", status: str = ""
-) -> QuerySet[TraffickingRing]:
+@paginate(KeysetPagination, order=("-id",))
+def list_rings(request: HttpRequest, filters: Query[RingFilter]) -> QuerySet[TraffickingRing]:
+    """Newest first. Filters: ``q`` (name, reference or leader), ``province``, ``status``."""
     qs = (
         services.visible(TraffickingRing, _user(request))
         .select_related("province", "owner_unit")
         .prefetch_related("members")
     )
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(ring_ref__icontains=q) | Q(leader__icontains=q))
-    if province:
-        qs = qs.filter(province__code=province.upper())
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+    return filters.filter(qs)
 
 
 @router.get("/rings/{uuid}", response=RingOut)
@@ -579,13 +533,16 @@ class SiteOut(RecordOut):
         return obj.crop_id
 
 
+class ProvinceFilter(ListFilter):
+    province: Annotated[Code | None, FilterLookup("province__code")] = None
+
+
 @router.get("/cultivation-sites", response=list[SiteOut])
-@paginate
-def list_sites(request: HttpRequest, province: str = "") -> QuerySet[CultivationSite]:
+@paginate(KeysetPagination, order=("-id",))
+def list_sites(request: HttpRequest, filters: Query[ProvinceFilter]) -> QuerySet[CultivationSite]:
+    """Newest first. Filter: ``province`` (code)."""
     qs = services.visible(CultivationSite, _user(request)).select_related("province", "owner_unit")
-    if province:
-        qs = qs.filter(province__code=province.upper())
-    return qs
+    return filters.filter(qs)
 
 
 class PrecursorOut(RecordOut):
@@ -604,14 +561,15 @@ class PrecursorOut(RecordOut):
 
 
 @router.get("/precursor-incidents", response=list[PrecursorOut])
-@paginate
-def list_precursors(request: HttpRequest, province: str = "") -> QuerySet[PrecursorIncident]:
+@paginate(KeysetPagination, order=("-id",))
+def list_precursors(
+    request: HttpRequest, filters: Query[ProvinceFilter]
+) -> QuerySet[PrecursorIncident]:
+    """Newest first. Filter: ``province`` (code)."""
     qs = services.visible(PrecursorIncident, _user(request)).select_related(
         "province", "owner_unit"
     )
-    if province:
-        qs = qs.filter(province__code=province.upper())
-    return qs
+    return filters.filter(qs)
 
 
 class DrugOut(Schema):

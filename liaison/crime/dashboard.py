@@ -32,7 +32,7 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
             f"{c.case_ref} · {c.detected_on.isoformat()}",
             c.province.localised_name(),
             reverse("crime:detail", args=["cases", c.uuid]),
-        )  # fmt: skip
+        )
         for c in cases.select_related("province").order_by("-detected_on", "-id")[:5]
     ]
     return [

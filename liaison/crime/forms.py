@@ -33,6 +33,14 @@ def national_provinces() -> Any:
     return Province.objects.filter(country__code=this_node().country).order_by("name", "code")
 
 
+class RecordForm(forms.ModelForm):
+    """The form of a record: it checks the input only; the service validates the record when
+    it saves it (audited, versioned), so the model is not validated here."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
 class _ProvinceMixin:
     """Province choices of this node's country; the province must be valid on ``date_field``."""
 
@@ -53,15 +61,26 @@ class _ProvinceMixin:
             )
 
 
-class CaseForm(_ProvinceMixin, forms.ModelForm):
+class CaseForm(_ProvinceMixin, RecordForm):
     date_field = "detected_on"
 
     class Meta:
         model = DrugCase
         fields = [
-            "case_ref", "detected_on", "province", "district", "commune", "summary", "status",
-            "route", "transport_mode", "joint_case_ref", "tlp", "handling", "handling_note",
-        ]  # fmt: skip
+            "case_ref",
+            "detected_on",
+            "province",
+            "district",
+            "commune",
+            "summary",
+            "status",
+            "route",
+            "transport_mode",
+            "joint_case_ref",
+            "tlp",
+            "handling",
+            "handling_note",
+        ]
         widgets = {"detected_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,11 +94,8 @@ class CaseForm(_ProvinceMixin, forms.ModelForm):
         self.check_province(cleaned)
         return cleaned
 
-    def _post_clean(self) -> None:  # validation of the model happens in the service
-        pass
 
-
-class PersonForm(forms.ModelForm):
+class PersonForm(RecordForm):
     birth_date = forms.CharField(
         label=_("birth date"),
         required=False,
@@ -89,9 +105,20 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "person_ref", "full_name", "latin_name", "sex", "birth_date", "nationality",
-            "id_number", "phones", "photo", "role", "tlp", "handling", "handling_note",
-        ]  # fmt: skip
+            "person_ref",
+            "full_name",
+            "latin_name",
+            "sex",
+            "birth_date",
+            "nationality",
+            "id_number",
+            "phones",
+            "photo",
+            "role",
+            "tlp",
+            "handling",
+            "handling_note",
+        ]
         help_texts = {"nationality": _("ISO 3166-1 alpha-2, e.g. VN, LA, CN")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -112,11 +139,8 @@ class PersonForm(forms.ModelForm):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class SeizureForm(forms.ModelForm):
+class SeizureForm(RecordForm):
     quantity = forms.CharField(label=_("quantity"), help_text=_("as reported, e.g. 1500 or 0.35"))
 
     class Meta:
@@ -129,19 +153,28 @@ class SeizureForm(forms.ModelForm):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class HotspotForm(_ProvinceMixin, forms.ModelForm):
+class HotspotForm(_ProvinceMixin, RecordForm):
     date_field = "identified_on"
 
     class Meta:
         model = Hotspot
         fields = [
-            "hotspot_ref", "name", "kind", "province", "district", "commune", "latitude",
-            "longitude", "status", "identified_on", "eradicated_on", "notes", "tlp", "handling",
-        ]  # fmt: skip
+            "hotspot_ref",
+            "name",
+            "kind",
+            "province",
+            "district",
+            "commune",
+            "latitude",
+            "longitude",
+            "status",
+            "identified_on",
+            "eradicated_on",
+            "notes",
+            "tlp",
+            "handling",
+        ]
         widgets = {"identified_on": DATE, "eradicated_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -157,11 +190,8 @@ class HotspotForm(_ProvinceMixin, forms.ModelForm):
             self.add_error("eradicated_on", _("Give the date the hotspot was eradicated."))
         return cleaned
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class RingForm(_ProvinceMixin, forms.ModelForm):
+class RingForm(_ProvinceMixin, RecordForm):
     date_field = "identified_on"
     member_refs = forms.CharField(
         label=_("members"),
@@ -173,9 +203,18 @@ class RingForm(_ProvinceMixin, forms.ModelForm):
     class Meta:
         model = TraffickingRing
         fields = [
-            "ring_ref", "name", "province", "leader", "route", "summary", "status",
-            "identified_on", "dismantled_on", "tlp", "handling",
-        ]  # fmt: skip
+            "ring_ref",
+            "name",
+            "province",
+            "leader",
+            "route",
+            "summary",
+            "status",
+            "identified_on",
+            "dismantled_on",
+            "tlp",
+            "handling",
+        ]
         widgets = {"identified_on": DATE, "dismantled_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -194,19 +233,27 @@ class RingForm(_ProvinceMixin, forms.ModelForm):
             self.add_error("dismantled_on", _("Give the date the ring was dismantled."))
         return cleaned
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class CultivationSiteForm(_ProvinceMixin, forms.ModelForm):
+class CultivationSiteForm(_ProvinceMixin, RecordForm):
     date_field = "found_on"
 
     class Meta:
         model = CultivationSite
         fields = [
-            "site_ref", "province", "district", "commune", "crop", "plants", "area_ha",
-            "found_on", "destroyed_on", "latitude", "longitude", "tlp", "handling",
-        ]  # fmt: skip
+            "site_ref",
+            "province",
+            "district",
+            "commune",
+            "crop",
+            "plants",
+            "area_ha",
+            "found_on",
+            "destroyed_on",
+            "latitude",
+            "longitude",
+            "tlp",
+            "handling",
+        ]
         widgets = {"found_on": DATE, "destroyed_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -219,19 +266,24 @@ class CultivationSiteForm(_ProvinceMixin, forms.ModelForm):
         self.check_province(cleaned)
         return cleaned
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class PrecursorForm(_ProvinceMixin, forms.ModelForm):
+class PrecursorForm(_ProvinceMixin, RecordForm):
     date_field = "occurred_on"
 
     class Meta:
         model = PrecursorIncident
         fields = [
-            "incident_ref", "occurred_on", "province", "chemical", "convention_table",
-            "quantity", "unit", "summary", "tlp", "handling",
-        ]  # fmt: skip
+            "incident_ref",
+            "occurred_on",
+            "province",
+            "chemical",
+            "convention_table",
+            "quantity",
+            "unit",
+            "summary",
+            "tlp",
+            "handling",
+        ]
         widgets = {"occurred_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -243,9 +295,6 @@ class PrecursorForm(_ProvinceMixin, forms.ModelForm):
         cleaned = super().clean() or {}
         self.check_province(cleaned)
         return cleaned
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class ImportForm(forms.Form):

@@ -23,7 +23,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Ma túy tổng hợp dạng viên",
         "ຢາບ້າ (ຢາເມັດ)",
         "tablet",
-    ),  # fmt: skip
+    ),
     (
         "crystal_methamphetamine",
         "Amphetamine-type stimulants",
@@ -31,7 +31,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Ma túy đá",
         "ຢາໄອສ໌",
         "kg",
-    ),  # fmt: skip
+    ),
     ("heroin", "Opioids", "Heroin", "Heroin", "ເຮໂຣອີນ", "kg"),
     ("opium", "Opioids", "Opium", "Thuốc phiện", "ຝິ່ນ", "kg"),
     ("cannabis_herb", "Cannabis", "Cannabis herb", "Cần sa", "ກັນຊາ", "kg"),
@@ -43,7 +43,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Ketamine",
         "ເຄຕາມີນ",
         "kg",
-    ),  # fmt: skip
+    ),
     (
         "mdma",
         "Ecstasy-type substances",
@@ -51,7 +51,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Thuốc lắc (MDMA)",
         "ຢາອີ (MDMA)",
         "tablet",
-    ),  # fmt: skip
+    ),
     ("cocaine", "Cocaine-type", "Cocaine", "Cocaine", "ໂຄເຄນ", "kg"),
     (
         "opium_poppy_plants",
@@ -60,7 +60,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Cây thuốc phiện",
         "ຕົ້ນຝິ່ນ",
         "plant",
-    ),  # fmt: skip
+    ),
     (
         "precursor",
         "Precursors (1988 Convention Tables I/II)",
@@ -68,7 +68,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Tiền chất",
         "ສານເຄມີຕັ້ງຕົ້ນ",
         "l",
-    ),  # fmt: skip
+    ),
 ]
 
 DRUG_CODES = frozenset(d[0] for d in DRUGS)

@@ -24,11 +24,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.core.middleware import client_address
+from liaison.core.middleware import client_address, request_user
 from liaison.core.models import Province
 from liaison.crime import forms as crime_forms
 from liaison.crime import services
-from liaison.crime.importer import KINDS, ImportFailed, run_import
+from liaison.crime.importer import COLUMNS, KINDS, FileReport, ImportFailed, run_import
 from liaison.crime.models import (
     CaseStatus,
     CultivationSite,
@@ -61,47 +61,125 @@ class Kind:
 
 
 KIND_LIST = [
-    Kind("cases", DrugCase, crime_forms.CaseForm, gettext_lazy("Drug cases"),
-         [(gettext_lazy("reference"), "case_ref"), (gettext_lazy("detected on"), "detected_on"),
-          (gettext_lazy("province"), "province"), (gettext_lazy("district"), "district"),
-          (gettext_lazy("status"), "get_status_display"), (gettext_lazy("unit in charge"), "owner_unit")],
-         ["case_ref", "summary", "joint_case_ref"], ["province", "status", "dates", "joint"],
-         "detected_on", related=("persons", "seizures")),
-    Kind("persons", Person, crime_forms.PersonForm, gettext_lazy("Persons"),
-         [(gettext_lazy("name"), "__str__"), (gettext_lazy("birth date"), "birth_date"),
-          (gettext_lazy("nationality"), "nationality"), (gettext_lazy("role"), "get_role_display"),
-          (gettext_lazy("case"), "case")],
-         ["full_name", "latin_name", "id_number", "phones"],
-         ["province", "dates", "nationality", "role"], "detected_on", parent="case"),
-    Kind("seizures", Seizure, crime_forms.SeizureForm, gettext_lazy("Seizures"),
-         [(gettext_lazy("drug"), "drug"), (gettext_lazy("quantity"), "quantity_display"),
-          (gettext_lazy("case"), "case"), (gettext_lazy("detected on"), "detected_on"),
-          (gettext_lazy("province"), "province")],
-         [], ["province", "dates", "drug", "unit"], "detected_on", parent="case"),
-    Kind("rings", TraffickingRing, crime_forms.RingForm, gettext_lazy("Trafficking rings"),
-         [(gettext_lazy("reference"), "ring_ref"), (gettext_lazy("name"), "name"),
-          (gettext_lazy("province"), "province"), (gettext_lazy("status"), "get_status_display"),
-          (gettext_lazy("dismantled on"), "dismantled_on")],
-         ["name", "ring_ref", "leader"], ["province", "ring_status", "dates"], "dismantled_on"),
-    Kind("hotspots", Hotspot, crime_forms.HotspotForm, gettext_lazy("Hotspots"),
-         [(gettext_lazy("reference"), "hotspot_ref"), (gettext_lazy("place"), "name"),
-          (gettext_lazy("kind"), "get_kind_display"), (gettext_lazy("province"), "province"),
-          (gettext_lazy("status"), "get_status_display"), (gettext_lazy("eradicated on"), "eradicated_on")],
-         ["name", "hotspot_ref", "district", "commune"], ["province", "hotspot_status", "dates"],
-         "eradicated_on"),
-    Kind("cultivation-sites", CultivationSite, crime_forms.CultivationSiteForm,
-         gettext_lazy("Cultivation sites"),
-         [(gettext_lazy("reference"), "site_ref"), (gettext_lazy("province"), "province"),
-          (gettext_lazy("district"), "district"), (gettext_lazy("plants"), "plants"),
-          (gettext_lazy("area (ha)"), "area_ha"), (gettext_lazy("found on"), "found_on")],
-         ["site_ref", "district", "commune"], ["province", "dates"], "found_on"),
-    Kind("precursor-incidents", PrecursorIncident, crime_forms.PrecursorForm,
-         gettext_lazy("Precursor incidents"),
-         [(gettext_lazy("reference"), "incident_ref"), (gettext_lazy("date"), "occurred_on"),
-          (gettext_lazy("province"), "province"), (gettext_lazy("chemical"), "chemical"),
-          (gettext_lazy("quantity"), "quantity_display")],
-         ["incident_ref", "chemical", "summary"], ["province", "dates"], "occurred_on"),
-]  # fmt: skip
+    Kind(
+        slug="cases",
+        model=DrugCase,
+        form=crime_forms.CaseForm,
+        title=gettext_lazy("Drug cases"),
+        columns=[
+            (gettext_lazy("reference"), "case_ref"),
+            (gettext_lazy("detected on"), "detected_on"),
+            (gettext_lazy("province"), "province"),
+            (gettext_lazy("district"), "district"),
+            (gettext_lazy("status"), "get_status_display"),
+            (gettext_lazy("unit in charge"), "owner_unit"),
+        ],
+        search=["case_ref", "summary", "joint_case_ref"],
+        filters=["province", "status", "dates", "joint"],
+        date_field="detected_on",
+        related=("persons", "seizures"),
+    ),
+    Kind(
+        slug="persons",
+        model=Person,
+        form=crime_forms.PersonForm,
+        title=gettext_lazy("Persons"),
+        columns=[
+            (gettext_lazy("name"), "__str__"),
+            (gettext_lazy("birth date"), "birth_date"),
+            (gettext_lazy("nationality"), "nationality"),
+            (gettext_lazy("role"), "get_role_display"),
+            (gettext_lazy("case"), "case"),
+        ],
+        search=["full_name", "latin_name", "id_number", "phones"],
+        filters=["province", "dates", "nationality", "role"],
+        date_field="detected_on",
+        parent="case",
+    ),
+    Kind(
+        slug="seizures",
+        model=Seizure,
+        form=crime_forms.SeizureForm,
+        title=gettext_lazy("Seizures"),
+        columns=[
+            (gettext_lazy("drug"), "drug"),
+            (gettext_lazy("quantity"), "quantity_display"),
+            (gettext_lazy("case"), "case"),
+            (gettext_lazy("detected on"), "detected_on"),
+            (gettext_lazy("province"), "province"),
+        ],
+        search=[],
+        filters=["province", "dates", "drug", "unit"],
+        date_field="detected_on",
+        parent="case",
+    ),
+    Kind(
+        slug="rings",
+        model=TraffickingRing,
+        form=crime_forms.RingForm,
+        title=gettext_lazy("Trafficking rings"),
+        columns=[
+            (gettext_lazy("reference"), "ring_ref"),
+            (gettext_lazy("name"), "name"),
+            (gettext_lazy("province"), "province"),
+            (gettext_lazy("status"), "get_status_display"),
+            (gettext_lazy("dismantled on"), "dismantled_on"),
+        ],
+        search=["name", "ring_ref", "leader"],
+        filters=["province", "ring_status", "dates"],
+        date_field="dismantled_on",
+    ),
+    Kind(
+        slug="hotspots",
+        model=Hotspot,
+        form=crime_forms.HotspotForm,
+        title=gettext_lazy("Hotspots"),
+        columns=[
+            (gettext_lazy("reference"), "hotspot_ref"),
+            (gettext_lazy("place"), "name"),
+            (gettext_lazy("kind"), "get_kind_display"),
+            (gettext_lazy("province"), "province"),
+            (gettext_lazy("status"), "get_status_display"),
+            (gettext_lazy("eradicated on"), "eradicated_on"),
+        ],
+        search=["name", "hotspot_ref", "district", "commune"],
+        filters=["province", "hotspot_status", "dates"],
+        date_field="eradicated_on",
+    ),
+    Kind(
+        slug="cultivation-sites",
+        model=CultivationSite,
+        form=crime_forms.CultivationSiteForm,
+        title=gettext_lazy("Cultivation sites"),
+        columns=[
+            (gettext_lazy("reference"), "site_ref"),
+            (gettext_lazy("province"), "province"),
+            (gettext_lazy("district"), "district"),
+            (gettext_lazy("plants"), "plants"),
+            (gettext_lazy("area (ha)"), "area_ha"),
+            (gettext_lazy("found on"), "found_on"),
+        ],
+        search=["site_ref", "district", "commune"],
+        filters=["province", "dates"],
+        date_field="found_on",
+    ),
+    Kind(
+        slug="precursor-incidents",
+        model=PrecursorIncident,
+        form=crime_forms.PrecursorForm,
+        title=gettext_lazy("Precursor incidents"),
+        columns=[
+            (gettext_lazy("reference"), "incident_ref"),
+            (gettext_lazy("date"), "occurred_on"),
+            (gettext_lazy("province"), "province"),
+            (gettext_lazy("chemical"), "chemical"),
+            (gettext_lazy("quantity"), "quantity_display"),
+        ],
+        search=["incident_ref", "chemical", "summary"],
+        filters=["province", "dates"],
+        date_field="occurred_on",
+    ),
+]
 KINDS_BY_SLUG = {k.slug: k for k in KIND_LIST}
 PER_PAGE = 50
 
@@ -253,7 +331,8 @@ def record_detail(request: HttpRequest, kind: str, uuid: str) -> HttpResponse:
         context["rings"] = obj.rings.all()
     if isinstance(obj, DrugCase):
         persons = list(obj.persons.all())
-        services.read_persons(persons, user=request.user, source=client_address(request), via="case")  # type: ignore[arg-type]  # fmt: skip
+        user = request_user(request)
+        services.read_persons(persons, user=user, source=client_address(request), via="case")
         context["persons"] = persons
         context["seizures"] = obj.seizures.select_related("drug")
     if isinstance(obj, TraffickingRing):
@@ -296,16 +375,18 @@ def record_edit(request: HttpRequest, kind: str, uuid: str | None = None) -> Htt
             services.require_local(obj)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-        return redirect(obj_url(obj) if obj is not None else "crime:list", *([] if obj is not None else [kind]))  # fmt: skip
+        if obj is not None:
+            return redirect(obj_url(obj))
+        return redirect("crime:list", kind)
     form = k.form(request.POST or None, request.FILES or None, instance=obj)
     if request.method == "POST" and form.is_valid():
-        data = {n: form.cleaned_data[n] for n in form.Meta.fields if n in form.cleaned_data and not form.fields[n].disabled}  # type: ignore[attr-defined]  # fmt: skip
         source = client_address(request)
         try:
+            data = {**_form_values(form), **_ring_members_of(k, form, request)}
             if obj is None:
-                obj = _create(k, user, case, data, form, request, source)
+                obj = _create(k, user, case, data, source)
             else:
-                _update(k, user, obj, data, form, request, source)
+                _update(k, user, obj, data, source)
         except ValidationError as exc:
             _add_errors(form, exc)
         except PermissionDenied as exc:
@@ -316,19 +397,34 @@ def record_edit(request: HttpRequest, kind: str, uuid: str | None = None) -> Htt
     return render(request, "crime/form.html", {"kind": k, "form": form, "obj": obj, "case": case})
 
 
-def _create(k: Kind, user: Any, case: Any, data: dict[str, Any], form: Any, request: HttpRequest, source: str) -> Any:  # fmt: skip
+def _form_values(form: forms.ModelForm) -> dict[str, Any]:
+    """The cleaned values of the record's fields; a disabled field is not the user's to change."""
+    names: list[str] = form.Meta.fields  # type: ignore[attr-defined]
+    return {
+        name: form.cleaned_data[name]
+        for name in names
+        if name in form.cleaned_data and not form.fields[name].disabled
+    }
+
+
+def _ring_members_of(k: Kind, form: forms.ModelForm, request: HttpRequest) -> dict[str, Any]:
+    """A ring's members, named one a line on its form; other kinds have none."""
+    if k.slug != "rings":
+        return {}
+    return {"members": _ring_members(request, form.cleaned_data.get("member_refs", ""))}
+
+
+def _create(k: Kind, user: Any, case: Any, data: dict[str, Any], source: str) -> Any:
     if k.slug == "cases":
         return services.create_case(user=user, source=source, **data)
     if k.slug == "persons":
         return services.create_person(user=user, case=case, source=source, **data)
     if k.slug == "seizures":
         return services.create_seizure(user=user, case=case, source=source, **data)
-    members = _ring_members(request, form.cleaned_data.get("member_refs", "")) if k.slug == "rings" else None  # fmt: skip
-    extra = {"members": members} if members is not None else {}
-    return services.create_record(k.model, user=user, source=source, **data, **extra)  # type: ignore[arg-type]
+    return services.create_record(k.model, user=user, source=source, **data)  # type: ignore[arg-type]
 
 
-def _update(k: Kind, user: Any, obj: Any, data: dict[str, Any], form: Any, request: HttpRequest, source: str) -> None:  # fmt: skip
+def _update(k: Kind, user: Any, obj: Any, data: dict[str, Any], source: str) -> None:
     if k.slug == "cases":
         services.update_case(obj, user=user, source=source, **data)
     elif k.slug == "persons":
@@ -336,9 +432,7 @@ def _update(k: Kind, user: Any, obj: Any, data: dict[str, Any], form: Any, reque
     elif k.slug == "seizures":
         services.update_seizure(obj, user=user, source=source, **data)
     else:
-        members = _ring_members(request, form.cleaned_data.get("member_refs", "")) if k.slug == "rings" else None  # fmt: skip
-        extra = {"members": members} if members is not None else {}
-        services.update_record(obj, user=user, source=source, **data, **extra)
+        services.update_record(obj, user=user, source=source, **data)
 
 
 def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -431,22 +525,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
             request.session["crime_import"] = token
             context.update(report=report, token=token)
     if "report" in context:
-        columns = _columns()
-        context["previews"] = [
-            (
-                f,
-                ["row", *columns[f.kind]],
-                [[r.get(c, "") for c in ("row", *columns[f.kind])] for r in f.preview],
-            )  # fmt: skip
-            for f in context["report"].files
-        ]
+        context["previews"] = [_preview(f) for f in context["report"].files]
     return render(request, "crime/import.html", context)
 
 
-def _columns() -> dict[str, tuple[str, ...]]:
-    from liaison.crime.importer import COLUMNS
-
-    return COLUMNS
+def _preview(file: FileReport) -> tuple[FileReport, list[str], list[list[Any]]]:
+    """A file's first rows as a table: its header and its cells."""
+    header = ["row", *COLUMNS[file.kind]]
+    return file, header, [[row.get(c, "") for c in header] for row in file.preview]
 
 
 def province_choices() -> QuerySet[Province]:

@@ -19,21 +19,35 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from liaison.core.countries import country_name
+
 LANGS = ("en", "vi", "lo")
 
 WORDS = {
-    "en": {"about": "about", "more": "more than", "nearly": "nearly", "million": "million",
-           "t": "t", "kg": "kg"},
-    "vi": {"about": "khoảng", "more": "hơn", "nearly": "gần", "million": "triệu",
-           "t": "tấn", "kg": "kg"},
-    "lo": {"about": "ປະມານ", "more": "ກວ່າ", "nearly": "ເກືອບ", "million": "ລ້ານ",
-           "t": "ໂຕນ", "kg": "ກິໂລ"},
-}  # fmt: skip
-
-COUNTRY_NAMES = {
-    "en": {"VN": "Viet Nam", "LA": "Laos"},
-    "vi": {"VN": "Việt Nam", "LA": "Lào"},
-    "lo": {"VN": "ຫວຽດນາມ", "LA": "ລາວ"},
+    "en": {
+        "about": "about",
+        "more": "more than",
+        "nearly": "nearly",
+        "million": "million",
+        "t": "t",
+        "kg": "kg",
+    },
+    "vi": {
+        "about": "khoảng",
+        "more": "hơn",
+        "nearly": "gần",
+        "million": "triệu",
+        "t": "tấn",
+        "kg": "kg",
+    },
+    "lo": {
+        "about": "ປະມານ",
+        "more": "ກວ່າ",
+        "nearly": "ເກືອບ",
+        "million": "ລ້ານ",
+        "t": "ໂຕນ",
+        "kg": "ກິໂລ",
+    },
 }
 
 SENTENCES = {
@@ -152,14 +166,22 @@ def where(data: dict[str, Any], lang: str, province_names: dict[str, str]) -> st
     provinces = data["provinces"]
     # Across the 2025 merger count the units as they were at the end of the period.
     count = data.get("province_count") or len(provinces)
-    if data.get("border_provinces") and data.get("partner"):
-        partner = COUNTRY_NAMES[lang].get(data["partner"], data["partner"])
-        return s["border"].format(n=count, partner=partner)
+    partners = data.get("partners") or ([data["partner"]] if data.get("partner") else [])
+    if data.get("border_provinces") and partners:
+        names = _listing([country_name(code, lang) for code in partners], lang)
+        return s["border"].format(n=count, partner=names)
     if len(provinces) == 1:
         return s["one"].format(name=province_names.get(provinces[0], provinces[0]))
     if data.get("all_provinces"):
         return s["all"]
     return s["some"].format(n=count)
+
+
+def _listing(items: list[str], lang: str) -> str:
+    """ "a", "a and b", "a, b and c" in the report's language."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + SENTENCES[lang]["and"] + items[-1]
 
 
 def _lower(name: str, lang: str) -> str:
@@ -196,8 +218,7 @@ def briefing(
             )
     detail = ""
     if items:
-        body = ", ".join(items[:-1]) + s["and"] + items[-1] if len(items) > 1 else items[0]
-        detail = s["detail"].format(items=body)
+        detail = s["detail"].format(items=_listing(items, lang))
     foreign = data.get("foreign_defendants", 0)
     text = s["lead"].format(
         start=format_day(start, lang),

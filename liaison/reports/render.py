@@ -4,6 +4,8 @@ Lao. Markdown and PDF open with the briefing paragraph; the PDF has the charts."
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -13,41 +15,10 @@ from liaison.crime.models import Drug
 from liaison.reports import charts
 from liaison.reports.briefing import briefing, number
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Drug crime statistics", "period": "Period", "provinces": "Provinces",
-        "figure": "Figure", "value": "Value", "cases": "Drug cases", "defendants": "Defendants",
-        "foreign": "of whom foreign nationals", "kg_total": "Seizures, kg-equivalent",
-        "hotspots": "Hotspots eradicated", "rings": "Rings dismantled", "joint": "Joint cases",
-        "seizures": "Seizures by drug", "drug": "Drug", "unit": "Unit", "quantity": "Quantity",
-        "kg": "kg-equivalent", "count": "Seizures", "by_province": "By province",
-        "province": "Province", "by_month": "Cases by month", "month": "Month",
-        "table": "Conversion table", "notes": "Notes", "summary": "Summary",
-        "by_drug": "Seizures by drug (kg-equivalent)", "not_weighed": "not converted",
-    },
-    "vi": {
-        "title": "Thống kê tội phạm về ma túy", "period": "Thời gian", "provinces": "Địa bàn",
-        "figure": "Chỉ tiêu", "value": "Số liệu", "cases": "Số vụ án", "defendants": "Số bị can",
-        "foreign": "trong đó người nước ngoài", "kg_total": "Ma túy thu giữ, quy đổi kg",
-        "hotspots": "Tụ điểm đã triệt xóa", "rings": "Đường dây đã triệt phá",
-        "joint": "Chuyên án chung", "seizures": "Ma túy thu giữ theo loại", "drug": "Loại ma túy",
-        "unit": "Đơn vị", "quantity": "Số lượng", "kg": "Quy đổi kg", "count": "Số lần thu giữ",
-        "by_province": "Theo tỉnh", "province": "Tỉnh", "by_month": "Số vụ theo tháng",
-        "month": "Tháng", "table": "Bảng quy đổi", "notes": "Ghi chú", "summary": "Tổng hợp",
-        "by_drug": "Ma túy thu giữ theo loại (quy đổi kg)", "not_weighed": "không quy đổi",
-    },
-    "lo": {
-        "title": "ສະຖິຕິອາຊະຍາກຳຢາເສບຕິດ", "period": "ໄລຍະເວລາ", "provinces": "ແຂວງ",
-        "figure": "ລາຍການ", "value": "ຈຳນວນ", "cases": "ຄະດີຢາເສບຕິດ", "defendants": "ຜູ້ຕ້ອງຫາ",
-        "foreign": "ໃນນັ້ນຄົນຕ່າງປະເທດ", "kg_total": "ຢາເສບຕິດທີ່ຍຶດໄດ້ (ທຽບເທົ່າ ກິໂລ)",
-        "hotspots": "ຈຸດເສບ-ຈຳໜ່າຍທີ່ຖືກລົບລ້າງ", "rings": "ເຄືອຂ່າຍທີ່ຖືກທຳລາຍ",
-        "joint": "ຄະດີຮ່ວມ", "seizures": "ຢາເສບຕິດທີ່ຍຶດໄດ້ຕາມປະເພດ", "drug": "ປະເພດ",
-        "unit": "ຫົວໜ່ວຍ", "quantity": "ຈຳນວນ", "kg": "ທຽບເທົ່າ ກິໂລ", "count": "ຄັ້ງ",
-        "by_province": "ຕາມແຂວງ", "province": "ແຂວງ", "by_month": "ຄະດີຕາມເດືອນ",
-        "month": "ເດືອນ", "table": "ຕາຕະລາງທຽບເທົ່າ", "notes": "ໝາຍເຫດ", "summary": "ສັງລວມ",
-        "by_drug": "ຢາເສບຕິດທີ່ຍຶດໄດ້ຕາມປະເພດ (ທຽບເທົ່າ ກິໂລ)", "not_weighed": "ບໍ່ທຽບເທົ່າ",
-    },
-}  # fmt: skip
+#: The report's headings and labels, by language (en, vi, lo).
+LABELS: dict[str, dict[str, str]] = json.loads(
+    (Path(__file__).parent / "data" / "labels.json").read_text(encoding="utf-8")
+)
 
 
 def _quantity(value: float, lang: str) -> str:
@@ -63,6 +34,29 @@ def _names(data: dict[str, Any], lang: str) -> tuple[dict[str, str], dict[str, s
     return drugs, provinces
 
 
+#: The columns of the seizure table, as keys of both the labels and the rows.
+SEIZURE_COLUMNS = ("drug", "unit", "quantity", "kg", "count")
+
+
+def _kg(value: float | None, lang: str) -> str:
+    """A kg-equivalent, or a note where the unit is counted, not weighed."""
+    return LABELS[lang]["not_weighed"] if value is None else number(value, lang, 1)
+
+
+def _row(*cells: Any) -> str:
+    """A row of a Markdown table."""
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def kg_by_drug(data: dict[str, Any]) -> dict[str, float]:
+    """The kg-equivalent seized of each drug (units that are not weighed left out)."""
+    totals: dict[str, float] = {}
+    for r in data["seizures"]:
+        if r["kg_equivalent"]:
+            totals[r["drug"]] = totals.get(r["drug"], 0) + r["kg_equivalent"]
+    return totals
+
+
 def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
     """Everything a template needs: labels, briefing, formatted rows, charts."""
     labels = LABELS[lang]
@@ -74,9 +68,7 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
             "code": r["drug"],
             "unit": r["unit"],
             "quantity": _quantity(r["quantity"], lang),
-            "kg": labels["not_weighed"]
-            if r["kg_equivalent"] is None
-            else number(r["kg_equivalent"], lang, 1),  # fmt: skip
+            "kg": _kg(r["kg_equivalent"], lang),
             "count": fmt(r.get("seizures", 0)),
         }
         for r in data["seizures"]
@@ -90,10 +82,6 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
         (labels["rings"], fmt(data.get("rings_dismantled", 0))),
         (labels["joint"], fmt(data.get("joint_cases", 0))),
     ]
-    kg_by_drug: dict[str, float] = {}
-    for r in data["seizures"]:
-        if r["kg_equivalent"]:
-            kg_by_drug[r["drug"]] = kg_by_drug.get(r["drug"], 0) + r["kg_equivalent"]
     return {
         "lang": lang,
         "labels": labels,
@@ -122,7 +110,7 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
             f"{labels['cases']} – {labels['by_province']}",
         ),
         "chart_drug": charts.horizontal_bars(
-            [charts.Bar(drugs.get(k, k), v) for k, v in kg_by_drug.items()],
+            [charts.Bar(drugs.get(k, k), v) for k, v in kg_by_drug(data).items()],
             labels["by_drug"],
             unit="kg",
         ),
@@ -142,25 +130,22 @@ def markdown(data: dict[str, Any], lang: str) -> str:
         "",
         f"## {labels['summary']}",
         "",
-        f"| {labels['figure']} | {labels['value']} |",
+        _row(labels["figure"], labels["value"]),
         "|---|---:|",
-        *(f"| {k} | {v} |" for k, v in c["summary"]),
+        *(_row(label, value) for label, value in c["summary"]),
         "",
         f"## {labels['seizures']}",
         "",
-        f"| {labels['drug']} | {labels['unit']} | {labels['quantity']} | {labels['kg']} | {labels['count']} |",  # fmt: skip
+        _row(*(labels[key] for key in SEIZURE_COLUMNS)),
         "|---|---|---:|---:|---:|",
-        *(
-            f"| {r['drug']} | {r['unit']} | {r['quantity']} | {r['kg']} | {r['count']} |"
-            for r in c["seizure_rows"]
-        ),
+        *(_row(*(r[key] for key in SEIZURE_COLUMNS)) for r in c["seizure_rows"]),
         "",
         f"## {labels['by_province']}",
         "",
-        f"| {labels['province']} | {labels['cases']} | {labels['defendants']} |",
+        _row(labels["province"], labels["cases"], labels["defendants"]),
         "|---|---:|---:|",
         *(
-            f"| {r['name']} ({r['code']}) | {r['cases']} | {r['defendants']} |"
+            _row(f"{r['name']} ({r['code']})", r["cases"], r["defendants"])
             for r in c["province_rows"]
         ),
         "",
@@ -209,7 +194,9 @@ def xlsx(data: dict[str, Any], lang: str) -> bytes:
     sheet.column_dimensions["B"].width = 24
 
     seizures = book.create_sheet(labels["seizures"][:31])
-    seizures.append([labels["drug"], "code", labels["unit"], labels["quantity"], labels["kg"], labels["count"]])  # fmt: skip
+    seizures.append(
+        [labels["drug"], "code", labels["unit"], labels["quantity"], labels["kg"], labels["count"]]
+    )
     for r, raw in zip(c["seizure_rows"], data["seizures"], strict=True):
         seizures.append(
             [
@@ -219,7 +206,7 @@ def xlsx(data: dict[str, Any], lang: str) -> bytes:
                 raw["quantity"],
                 raw["kg_equivalent"],
                 raw.get("seizures"),
-            ]  # fmt: skip
+            ]
         )
     provinces = book.create_sheet(labels["by_province"][:31])
     provinces.append([labels["province"], "code", labels["cases"], labels["defendants"]])

@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.countries import country_choices, partner_countries
 from liaison.core.gazetteer import GazetteerError
 from liaison.core.models import Province
 from liaison.crime.forms import ProvinceField, national_provinces
@@ -33,6 +35,7 @@ class StatisticsForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=DATE)
     date_to = forms.DateField(label=_("To"), widget=DATE)
     border = forms.BooleanField(label=_("Border provinces"), required=False)
+    partner = forms.ChoiceField(label=_("Bordering"), required=False, choices=())
     province: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Provinces"), queryset=Province.objects.none(), required=False, to_field_name="code"
     )
@@ -44,13 +47,18 @@ class StatisticsForm(forms.Form):
         field.queryset = national_provinces()  # type: ignore[attr-defined]
         field.label_from_instance = ProvinceField.label_from_instance.__get__(field)  # type: ignore[attr-defined]
         field.widget.attrs["size"] = 6
+        self.fields["partner"].choices = [  # type: ignore[attr-defined]
+            ("", _("All partner countries")),
+            *country_choices(partner_countries()),
+        ]
         self.fields["table"].choices = [  # type: ignore[attr-defined]
             (t.code, f"{t.code} – {t.name}") for t in ConversionTable.objects.all()
         ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:  # fmt: skip
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
             self.add_error("date_to", _("The end is before the start."))
         return cleaned
 
@@ -73,18 +81,27 @@ def _lang() -> str:
 def _compute(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
     c = form.cleaned_data
     selection = stats.select(
-        c["date_from"], c["date_to"], [p.code for p in c["province"]], border=c["border"]
+        c["date_from"],
+        c["date_to"],
+        [p.code for p in c["province"]],
+        border=c["border"],
+        partner=c["partner"] or None,
     )
     return stats.compute(selection, c["table"], unit_path=unit_scope(request.user))
 
 
-def _links(data: dict[str, Any]) -> dict[str, Any]:
-    """Links from every figure and every bar to the records behind it."""
-    scope = {
+def _scope(data: dict[str, Any]) -> dict[str, Any]:
+    """The list filters that select the records a report counted."""
+    return {
         "province": data["provinces_counted"],
         "date_from": data["from"],
         "date_to": data["to"],
     }
+
+
+def _links(data: dict[str, Any]) -> dict[str, Any]:
+    """Links from every figure and every bar to the records behind it."""
+    scope = _scope(data)
     months = []
     for m in data["by_month"]:
         year, month = (int(x) for x in m["month"].split("-"))
@@ -92,7 +109,10 @@ def _links(data: dict[str, Any]) -> dict[str, Any]:
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
         start = max(first, dt.date.fromisoformat(data["from"]))
         end = min(last, dt.date.fromisoformat(data["to"]))
-        href = list_url("cases", province=data["provinces_counted"], date_from=start.isoformat(), date_to=end.isoformat())  # fmt: skip
+        href = list_url(
+            "cases",
+            **{**scope, "date_from": start.isoformat(), "date_to": end.isoformat()},
+        )
         months.append(charts.Bar(m["month"], m["cases"], href))
     return {
         "cases": list_url("cases", **scope),
@@ -119,19 +139,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
         ctx = report_render.context(data, lang)
         links = _links(data)
         drugs = {r["code"]: r["drug"] for r in ctx["seizure_rows"]}
-        kg_by_drug: dict[str, float] = {}
-        for r in data["seizures"]:
-            if r["kg_equivalent"]:
-                kg_by_drug[r["drug"]] = kg_by_drug.get(r["drug"], 0) + r["kg_equivalent"]
-        scope = {"province": data["provinces_counted"], "date_from": data["from"], "date_to": data["to"]}  # fmt: skip
+        scope = _scope(data)
         labels = ctx["labels"]
         province_rows = [
             {
                 **row,
-                "href": list_url(
-                    "cases", province=[row["code"]], date_from=data["from"], date_to=data["to"]
-                ),
-            }  # fmt: skip
+                "href": list_url("cases", **{**scope, "province": [row["code"]]}),
+            }
             for row in ctx["province_rows"]
         ]
         context.update(
@@ -155,13 +169,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
             chart_drug=charts.horizontal_bars(
                 [
                     charts.Bar(drugs.get(k, k), v, list_url("seizures", drug=k, **scope))
-                    for k, v in kg_by_drug.items()
-                ],  # fmt: skip
+                    for k, v in report_render.kg_by_drug(data).items()
+                ],
                 labels["by_drug"],
                 unit="kg",
             ),
-            export_query=request.GET.urlencode()
-            or "&".join(f"{k}={v}" for k, v in _defaults().items()),  # fmt: skip
+            export_query=request.GET.urlencode() or urlencode(_defaults()),
         )
     return render(request, "reports/statistics.html", context)
 

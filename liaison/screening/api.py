@@ -7,10 +7,12 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from liaison.core.listing import KeysetPagination, ListFilter
 from liaison.core.middleware import api_source as _source
 from liaison.core.middleware import request_user as _user
 from liaison.matching import DEFAULT_THRESHOLD
@@ -137,19 +139,19 @@ def _side(alert: MatchAlert, prefix: str) -> dict[str, Any]:
         "kind": getattr(alert, f"{prefix}_kind"),
         "uuid": getattr(alert, f"{prefix}_uuid"),
         "local": getattr(alert, f"{prefix}_local"),
-        **{
-            k: str(snap.get(k, "") or "")
-            for k in (
-                "name",
-                "latin_name",
-                "birth_date",
-                "nationality",
-                "id_number",
-                "origin",
-                "reference",
-            )
-        },
+        **{k: str(snap.get(k, "") or "") for k in _SNAPSHOT_FIELDS},
     }
+
+
+_SNAPSHOT_FIELDS = (
+    "name",
+    "latin_name",
+    "birth_date",
+    "nationality",
+    "id_number",
+    "origin",
+    "reference",
+)
 
 
 class DecisionIn(Schema):
@@ -157,16 +159,20 @@ class DecisionIn(Schema):
     note: str = ""
 
 
+class AlertFilter(ListFilter):
+    status: str = "open"
+
+    def filter_status(self, value: str | None) -> Q:
+        return Q() if value in (None, "all") else Q(status=value)
+
+
 @router.get("/match-alerts", response=list[AlertOut])
-@paginate
-def list_alerts(request: HttpRequest, status: str = "open") -> Any:
+@paginate(KeysetPagination, order=("-created_at", "-id"))
+def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> QuerySet[MatchAlert]:
     """Match alerts the user may see (``status``: open, confirmed, dismissed or all), newest
     first. Analysts and supervisors only."""
     services.require_decider(_user(request))
-    qs = services.alerts_for(_user(request))
-    if status != "all":
-        qs = qs.filter(status=status)
-    return qs
+    return filters.filter(services.alerts_for(_user(request)))
 
 
 @router.get("/match-alerts/{alert_id}", response=AlertOut)

@@ -81,10 +81,8 @@ def test_unknown_country_leaves_nothing(tmp_path: Path) -> None:
 
 def test_unreachable_database_leaves_nothing(tmp_path: Path) -> None:
     home = tmp_path / "pg"
-    result = liaison(
-        home, "init", "--country", "VN", "--name", "x",
-        env={"LIAISON_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
-    )  # fmt: skip
+    unreachable = {"LIAISON_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    result = liaison(home, "init", "--country", "VN", "--name", "x", env=unreachable)
     assert result.returncode == 2
     assert "cannot reach the database" in result.stderr
     assert not home.exists()

@@ -89,7 +89,8 @@ def test_import_of_several_files_together_and_as_user(units, make_user, tmp_path
     persons = write(tmp_path, "persons.csv", PERSONS)
     seizures = write(tmp_path, "seizures.csv", SEIZURES)
     # persons and seizures refer to cases that are only in the cases file of this import
-    code = liaison(["import", "seizures", seizures, "persons", persons, "cases", cases, "--as", "na_officer"])  # fmt: skip
+    files = ["seizures", seizures, "persons", persons, "cases", cases]
+    code = liaison(["import", *files, "--as", "na_officer"])
     assert code == 0
     assert snapshot() == (4, 4, 4)
     assert set(DrugCase.objects.values_list("owner_unit", flat=True)) == {user.unit_id}
@@ -101,7 +102,9 @@ def test_xlsx_import(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     sheet.title = "cases"
     import datetime as dt
 
-    sheet.append(["Case_Ref", "detected_on", "province", "district", "commune", "summary", "joint_case_ref"])  # fmt: skip
+    sheet.append(
+        ["Case_Ref", "detected_on", "province", "district", "commune", "summary", "joint_case_ref"]
+    )
     sheet.append(["X-1", dt.datetime(2023, 1, 2), "LA-XI", None, None, "xlsx date cell", None])
     sheet.append(["X-2", "2023-02-03", "VN-71", "Mường Chà", None, None, None])
     seizures = book.create_sheet("seizures")
@@ -192,7 +195,8 @@ def test_person_without_case(units, tmp_path: Path, capsys) -> None:  # type: ig
     code, lines = run_bad(capsys, "persons", path)
     assert code == 2
     text = "\n".join(lines)
-    assert "persons.csv row 2 field case_ref: case 'NOPE-1' is neither on this node nor in the cases file" in text  # fmt: skip
+    unknown_case = "case 'NOPE-1' is neither on this node nor in the cases file"
+    assert f"persons.csv row 2 field case_ref: {unknown_case}" in text
     for field in ("sex", "birth_date", "nationality", "role"):
         assert f"persons.csv row 3 field {field}:" in text
     assert lines[0].endswith("6 problems, nothing imported")
@@ -207,7 +211,9 @@ def test_atomic_across_files(units, tmp_path: Path, capsys) -> None:  # type: ig
 
 
 def test_not_utf8_and_malformed_xlsx_and_missing_column(units, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    latin1 = write(tmp_path, "cases.csv", CASES.replace("Kỳ Sơn", "Ky Son").replace("Bắt quả tang vận chuyển 20.000 viên hồng phiến", "café").encode("latin-1", errors="replace"))  # fmt: skip
+    summary = "Bắt quả tang vận chuyển 20.000 viên hồng phiến"
+    text = CASES.replace("Kỳ Sơn", "Ky Son").replace(summary, "café")
+    latin1 = write(tmp_path, "cases.csv", text.encode("latin-1", errors="replace"))
     code, lines = run_bad(capsys, "cases", latin1)
     assert code == 2 and "not UTF-8" in lines[1] and "row 2" in lines[1]
 

@@ -49,25 +49,44 @@ A7,opium,9,kg
 """
 
 
+FILES = {"cases": "c.csv", "persons": "p.csv", "seizures": "s.csv"}
+PERIOD = ("report", "--from", "2024-01-01", "--to", "2025-12-31")
+
+
 @pytest.fixture
 def dataset(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    for name, text in (("c.csv", CASES), ("p.csv", PERSONS), ("s.csv", SEIZURES)):
+    for name, text in zip(FILES.values(), (CASES, PERSONS, SEIZURES), strict=True):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    code = liaison(["import", "cases", str(tmp_path / "c.csv"), "persons", str(tmp_path / "p.csv"), "seizures", str(tmp_path / "s.csv")])  # fmt: skip
+    files = {kind: str(tmp_path / name) for kind, name in FILES.items()}
+    code = liaison(["import", *(x for kind, path in files.items() for x in (kind, path))])
     assert code == 0
     province = Province.objects.get
     services.create_record(
-        Hotspot, user=None, name="Bản X", kind="retail", province=province(code="VN-22"),
-        identified_on=dt.date(2023, 5, 1), status="eradicated", eradicated_on=dt.date(2024, 5, 1),
-    )  # fmt: skip
-    services.create_record(
-        Hotspot, user=None, name="Bản Y", kind="den", province=province(code="VN-22"),
+        Hotspot,
+        user=None,
+        name="Bản X",
+        kind="retail",
+        province=province(code="VN-22"),
         identified_on=dt.date(2023, 5, 1),
-    )  # fmt: skip
+        status="eradicated",
+        eradicated_on=dt.date(2024, 5, 1),
+    )
     services.create_record(
-        TraffickingRing, user=None, name="Ring Z", province=province(code="VN:44"),
-        status="dismantled", dismantled_on=dt.date(2025, 10, 1),
-    )  # fmt: skip
+        Hotspot,
+        user=None,
+        name="Bản Y",
+        kind="den",
+        province=province(code="VN-22"),
+        identified_on=dt.date(2023, 5, 1),
+    )
+    services.create_record(
+        TraffickingRing,
+        user=None,
+        name="Ring Z",
+        province=province(code="VN:44"),
+        status="dismantled",
+        dismantled_on=dt.date(2025, 10, 1),
+    )
 
 
 def report(capsys, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
@@ -123,10 +142,10 @@ def test_whole_country_and_province_selection_across_merger(dataset, capsys) -> 
 
 
 def test_report_bad_input_exits_2(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--province", "VN-99"]) == 2  # fmt: skip
+    assert liaison([*PERIOD, "--province", "VN-99"]) == 2
     assert "VN-99" in capsys.readouterr().err
     assert liaison(["report", "--from", "2024-13-01", "--to", "2025-12-31"]) == 2
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--table", "nope"]) == 2  # fmt: skip
+    assert liaison([*PERIOD, "--table", "nope"]) == 2
 
 
 def test_rounding_words() -> None:
@@ -148,7 +167,7 @@ def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type:
     texts = {}
     for lang in ("en", "vi", "lo"):
         capsys.readouterr()
-        assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "md", "--lang", lang]) == 0  # fmt: skip
+        assert liaison([*PERIOD, "--border-provinces", "--format", "md", "--lang", lang]) == 0
         texts[lang] = capsys.readouterr().out
     assert "detected 5 drug cases with 3 defendants (2 of them foreign nationals)" in texts["en"]
     assert "about 6.4 kg" in texts["en"] and "45,000 synthetic pills" in texts["en"]
@@ -161,10 +180,36 @@ def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type:
 
 def test_xlsx_and_pdf(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "r.xlsx"
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "xlsx", "--lang", "vi", "--out", str(out)]) == 0  # fmt: skip
+    border = [*PERIOD, "--border-provinces"]
+    assert liaison([*border, "--format", "xlsx", "--lang", "vi", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert ("Số vụ án", 5) in values
     pdf = tmp_path / "r.pdf"
-    assert liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", "--border-provinces", "--format", "pdf", "--lang", "lo", "--out", str(pdf)]) == 0  # fmt: skip
+    assert liaison([*border, "--format", "pdf", "--lang", "lo", "--out", str(pdf)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_border_selection_follows_the_partner_countries(
+    dataset, capsys, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("LIAISON_PARTNER_COUNTRIES", raising=False)
+    default = report(capsys, "--border-provinces")
+    assert default["partners"] == ["LA"] and default["partner"] == "LA"
+
+    # A node that also works with Cambodia: the border selection covers both partners (only
+    # the Lao border is in the gazetteer's border data here), and the briefing names both.
+    settings.NODE = {**settings.NODE, "partner_countries": ["KH", "LA"]}
+    both = report(capsys, "--border-provinces")
+    assert both["partners"] == ["KH", "LA"] and both["partner"] is None
+    assert both["provinces"] == default["provinces"] and both["cases"] == default["cases"]
+    assert liaison([*PERIOD, "--border-provinces", "--format", "md"]) == 0
+    assert "bordering Cambodia and Laos" in capsys.readouterr().out
+
+    # One chosen partner: only the provinces facing it.
+    cambodia = report(capsys, "--border-provinces", "--partner", "kh")
+    assert cambodia["partners"] == ["KH"] and cambodia["provinces"] == []
+    assert cambodia["cases"] == 0
+    laos = report(capsys, "--border-provinces", "--partner", "LA")
+    assert laos["provinces"] == default["provinces"]
+    assert liaison([*PERIOD, "--border-provinces", "--partner", "XX"]) == 2

@@ -36,9 +36,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        pairs = [(options["kind"], options["file"]), *zip(options["more"][::2], options["more"][1::2], strict=False)]  # fmt: skip
-        if len(options["more"]) % 2:
+        more = options["more"]
+        if len(more) % 2:
             raise BadInput("give the further files as KIND FILE pairs")
+        pairs = [(options["kind"], options["file"]), *zip(more[::2], more[1::2], strict=True)]
         files = []
         for kind, name in pairs:
             if kind not in KINDS:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.commands import BadInput
+from liaison.core.countries import is_country
 from liaison.core.gazetteer import GazetteerError
 from liaison.crime.taxonomy import DEFAULT_TABLE
 from liaison.reports import stats
@@ -33,7 +34,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--border-provinces",
             action="store_true",
-            help="provinces facing the partner country that were valid in the period",
+            help="provinces facing a partner country that were valid in the period",
+        )
+        parser.add_argument(
+            "--partner",
+            metavar="COUNTRY",
+            help="with --border-provinces: only those facing this country (ISO 3166-1 alpha-2; "
+            "default: every country this node works with)",
         )
         parser.add_argument(
             "--province",
@@ -59,9 +66,16 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt in {"xlsx", "pdf"} and not options.get("out"):
             raise BadInput(f"--format {fmt} needs --out FILE")
+        partner = options.get("partner")
+        if partner and not is_country(partner):
+            raise BadInput(f"--partner: not an ISO 3166-1 alpha-2 country code: {partner!r}")
         try:
             selection = stats.select(
-                start, end, options["province"], border=options["border_provinces"]
+                start,
+                end,
+                options["province"],
+                border=options["border_provinces"],
+                partner=partner,
             )
             data = stats.compute(selection, options["table"])
         except GazetteerError as exc:
