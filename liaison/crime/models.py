@@ -41,6 +41,7 @@ class Drug(models.Model):
     name_en = models.CharField(_("English name"), max_length=100)
     name_vi = models.CharField(_("Vietnamese name"), max_length=100)
     name_lo = models.CharField(_("Lao name"), max_length=100)
+    name_ru = models.CharField(_("Russian name"), max_length=100, default="")
     default_unit = models.CharField(_("usual unit"), max_length=8, choices=MeasureUnit.choices)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
