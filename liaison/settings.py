@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "liaison.cooperation",
     "liaison.reports",
     "liaison.screening",
+    "liaison.interop",
     "liaison.web",
 ]
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("liaison.web.urls")),
 ]
 
-for _app in ("crime", "exchange", "cooperation", "reports", "screening"):
+for _app in ("crime", "exchange", "cooperation", "reports", "screening", "interop"):
     try:
         importlib.import_module(f"liaison.{_app}.urls")
     except ModuleNotFoundError as _exc:

@@ -1,5 +1,6 @@
-"""Web pages of the exchange app: peers, releases (propose, approve, withdraw) and the
-delivery state of a record. The federation endpoints themselves are in ``federation.py``."""
+"""Web pages of releases: the list (with proposals waiting for approval), releasing a record
+(a supervisor releases, an officer proposes), approve, decline, withdraw, and a record's
+sharing page (its releases and what each partner holds)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from liaison.core.middleware import request_user
 from liaison.core.models import Role
-from liaison.exchange import services
+from liaison.core.services import get_or_404
 from liaison.exchange.forms import ReleaseForm
 from liaison.exchange.models import Peer, Release, ReleaseState
 from liaison.exchange.registry import get_kind
+from liaison.exchange.services.outbox import delivery_status
+from liaison.exchange.services.release import (
+    approve_release,
+    decline_release,
+    propose_release,
+    release_to,
+    releases_of,
+    withdraw_release,
+)
 
 
 def _error_text(exc: Exception) -> str:
@@ -30,24 +41,12 @@ def _visible_record(request: HttpRequest, kind: str, record_uuid: Any) -> Any:
     spec = get_kind(kind)
     if spec is None:
         raise Http404(_("No such kind of record."))
-    obj = spec.model.objects.visible_to(request.user).filter(uuid=record_uuid).first()  # type: ignore[attr-defined, arg-type]
-    if obj is None:
-        raise Http404(_("No such record."))
-    return obj
-
-
-@login_required
-def peer_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "exchange/peer_list.html",
-        {"peers": services.peer_status(), "me": services.this_node()},
-    )
+    return get_or_404(spec.model.objects.visible_to(request_user(request)), uuid=record_uuid)  # type: ignore[attr-defined]
 
 
 @login_required
 def release_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     releases = Release.objects.select_related("peer", "released_by", "approved_by")
     state = request.GET.get("state", "")
     if state in ReleaseState.values:
@@ -57,13 +56,13 @@ def release_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "exchange/release_list.html",
+        "exchange/release/list.html",
         {
             "releases": releases[:200],
             "pending": pending[:200],
             "state": state,
             "states": ReleaseState.choices,
-            "can_approve": user.is_superuser or user.has_role(Role.SUPERVISOR),  # type: ignore[union-attr]
+            "can_approve": user.is_superuser or user.has_role(Role.SUPERVISOR),
         },
     )
 
@@ -71,43 +70,66 @@ def release_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def release_new(request: HttpRequest, kind: str, record_uuid: Any) -> HttpResponse:
     obj = _visible_record(request, kind, record_uuid)
-    user = request.user
-    is_supervisor = user.is_superuser or user.has_role(Role.SUPERVISOR)  # type: ignore[union-attr]
-    form = ReleaseForm(request.POST or None, initial={"tlp": obj.tlp if obj.tlp != "RED" else "AMBER",
-                                                      "handling": obj.handling})  # fmt: skip
+    user = request_user(request)
+    is_supervisor = user.is_superuser or user.has_role(Role.SUPERVISOR)
+    form = ReleaseForm(
+        request.POST or None,
+        initial={"tlp": obj.tlp if obj.tlp != "RED" else "AMBER", "handling": obj.handling},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if is_supervisor:
-                services.release_to(user, obj, data["peers"], tlp=data["tlp"],  # type: ignore[arg-type]
-                                    handling=data["handling"], basis=data["basis"],
-                                    handling_note=data["handling_note"])  # fmt: skip
+                release_to(
+                    user,
+                    obj,
+                    data["peers"],
+                    tlp=data["tlp"],
+                    handling=data["handling"],
+                    basis=data["basis"],
+                    handling_note=data["handling_note"],
+                )
                 messages.success(request, _("Released."))
             else:
                 for peer in data["peers"]:
-                    services.propose_release(user, obj, peer, tlp=data["tlp"],  # type: ignore[arg-type]
-                                             handling=data["handling"], basis=data["basis"],
-                                             handling_note=data["handling_note"])  # fmt: skip
+                    propose_release(
+                        user,
+                        obj,
+                        peer,
+                        tlp=data["tlp"],
+                        handling=data["handling"],
+                        basis=data["basis"],
+                        handling_note=data["handling_note"],
+                    )
                 messages.success(request, _("Proposed; a supervisor must approve the release."))
             return redirect("exchange:record_delivery", kind=kind, record_uuid=obj.uuid)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
-    return render(request, "exchange/release_form.html",
-                  {"form": form, "obj": obj, "kind": kind, "is_supervisor": is_supervisor,
-                   "red": obj.tlp == "RED"})  # fmt: skip
+    return render(
+        request,
+        "exchange/release/form.html",
+        {
+            "form": form,
+            "obj": obj,
+            "kind": kind,
+            "is_supervisor": is_supervisor,
+            "red": obj.tlp == "RED",
+        },
+    )
 
 
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     release = get_object_or_404(Release, pk=pk)
+    user = request_user(request)
     try:
         if action == "approve":
-            services.approve_release(request.user, release)  # type: ignore[arg-type]
+            approve_release(user, release)
             messages.success(request, _("Release approved and sent."))
         elif action == "decline":
-            services.decline_release(request.user, release, request.POST.get("reason", ""))  # type: ignore[arg-type]
+            decline_release(user, release, request.POST.get("reason", ""))
             messages.success(request, _("Proposal declined."))
         else:
-            services.withdraw_release(request.user, release, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+            withdraw_release(user, release, reason=request.POST.get("reason", ""))
             messages.success(request, _("Release withdrawn; a recall was sent."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
@@ -137,12 +159,12 @@ def record_delivery(request: HttpRequest, kind: str, record_uuid: Any) -> HttpRe
     obj = _visible_record(request, kind, record_uuid)
     return render(
         request,
-        "exchange/record_delivery.html",
+        "exchange/release/delivery.html",
         {
             "obj": obj,
             "kind": kind,
-            "releases": services.releases_of(obj),
-            "deliveries": services.delivery_status(obj.uuid),
+            "releases": releases_of(obj),
+            "deliveries": delivery_status(obj.uuid),
             "peer": Peer.objects.filter(node_id=obj.origin).first(),
         },
     )

@@ -1,6 +1,6 @@
-"""REST API of the exchange app: /api/v1/peers, /api/v1/releases (list, release, approve,
-withdraw) and /api/v1/releases/status/{uuid}. Writes go through ``liaison.exchange.services``
-(the same checks as the web pages: supervisors release, officers propose, TLP:RED never)."""
+"""REST API of releases: /api/v1/releases (list, release, approve, withdraw) and
+/api/v1/releases/status/{kind}/{uuid}. Writes go through the release services (the same checks
+as the web pages: supervisors release, officers propose, TLP:RED never)."""
 
 from __future__ import annotations
 
@@ -16,25 +16,19 @@ from ninja.pagination import paginate
 
 from liaison.core.middleware import request_user as _user
 from liaison.core.models import Role
-from liaison.exchange import services
+from liaison.core.services import get_or_404
 from liaison.exchange.models import Peer, PeerStatus, Release, ReleaseState
 from liaison.exchange.registry import get_kind
+from liaison.exchange.services.outbox import delivery_status
+from liaison.exchange.services.release import (
+    approve_release,
+    decline_release,
+    propose_release,
+    release_to,
+    withdraw_release,
+)
 
-router = Router(tags=["exchange"])
-
-
-class PeerOut(Schema):
-    name: str
-    url: str
-    node_id: str
-    country: str
-    fingerprint: str
-    status: str
-    last_contact: str | None
-    backlog: int
-    last_error: str
-    received: int
-    rejected: dict[str, int]
+router = Router()
 
 
 class ReleaseOut(Schema):
@@ -85,11 +79,6 @@ class DeliveryOut(Schema):
     text: str
 
 
-@router.get("/peers", response=list[PeerOut])
-def list_peers(request: HttpRequest) -> list[dict[str, Any]]:
-    return services.peer_status()
-
-
 @router.get("/releases", response=list[ReleaseOut])
 @paginate
 def list_releases(request: HttpRequest, state: str = "", peer: str = "", kind: str = "") -> Any:
@@ -110,10 +99,7 @@ def _record(request: HttpRequest, kind: str, uuid: UUID) -> Any:
     spec = get_kind(kind)
     if spec is None:
         raise ValidationError({"kind": _("Unknown kind %(k)s.") % {"k": kind}})
-    obj = spec.model.objects.visible_to(_user(request)).filter(uuid=uuid).first()  # type: ignore[attr-defined]
-    if obj is None:
-        raise Http404(_("No such record."))
-    return obj
+    return get_or_404(spec.model.objects.visible_to(_user(request)), uuid=uuid)  # type: ignore[attr-defined]
 
 
 @router.post("/releases", response={201: list[ReleaseOut]})
@@ -127,11 +113,15 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
         raise ValidationError(
             {"peers": _("No such active peer: %(p)s") % {"p": ", ".join(sorted(missing)) or "-"}}
         )
-    args = {"tlp": payload.tlp, "handling": payload.handling, "basis": payload.basis,
-            "handling_note": payload.handling_note}  # fmt: skip
+    args = {
+        "tlp": payload.tlp,
+        "handling": payload.handling,
+        "basis": payload.basis,
+        "handling_note": payload.handling_note,
+    }
     if user.is_superuser or user.has_role(Role.SUPERVISOR):
-        return Status(201, services.release_to(user, obj, peers, **args))
-    return Status(201, [services.propose_release(user, obj, peer, **args) for peer in peers])
+        return Status(201, release_to(user, obj, peers, **args))
+    return Status(201, [propose_release(user, obj, peer, **args) for peer in peers])
 
 
 def _release(pk: int) -> Release:
@@ -143,15 +133,15 @@ def _release(pk: int) -> Release:
 
 @router.post("/releases/{pk}/approve", response=ReleaseOut)
 def approve(request: HttpRequest, pk: int) -> Release:
-    return services.approve_release(_user(request), _release(pk))
+    return approve_release(_user(request), _release(pk))
 
 
 @router.post("/releases/{pk}/withdraw", response=ReleaseOut)
 def withdraw(request: HttpRequest, pk: int) -> Release:
     release = _release(pk)
     if release.state == ReleaseState.PROPOSED:
-        return services.decline_release(_user(request), release)
-    return services.withdraw_release(_user(request), release)
+        return decline_release(_user(request), release)
+    return withdraw_release(_user(request), release)
 
 
 @router.get("/releases/status/{kind}/{uuid}", response=list[DeliveryOut])
@@ -160,4 +150,4 @@ def delivery(request: HttpRequest, kind: str, uuid: UUID) -> list[dict[str, Any]
     obj = _record(request, kind, uuid)
     if not obj.is_local:
         raise PermissionDenied(_("Only the origin of a record tracks its delivery."))
-    return services.delivery_status(obj.uuid)
+    return delivery_status(obj.uuid)
