@@ -223,7 +223,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Lao is not among Django's own languages: describe it so the language switch can offer it.
 LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
-LANGUAGES = [("vi", _("Vietnamese")), ("lo", _("Lao")), ("en", _("English"))]
+LANGUAGES = [("vi", _("Vietnamese")), ("lo", _("Lao")), ("en", _("English")), ("ru", _("Russian"))]
 # The node's national language (from its country, through CLDR) until a user or a browser
 # asks for another; English where the country's language is not among LANGUAGES.
 LANGUAGE_CODE = os.environ.get("LIAISON_LANGUAGE") or language_for(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -65,7 +66,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     try:
         if user.is_authenticated:
             services.set_language(user, language)  # type: ignore[arg-type]
-        elif language not in {"vi", "lo", "en"}:
+        elif language not in dict(settings.LANGUAGES):
             raise ValidationError("language")
     except ValidationError:
         messages.error(request, _("Unknown language."))

@@ -27,6 +27,7 @@ from liaison.crime.views import list_url
 from liaison.reports import charts, stats
 from liaison.reports import render as report_render
 from liaison.reports.api import unit_scope
+from liaison.reports.briefing import LANGS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -75,7 +76,7 @@ def _defaults() -> dict[str, Any]:
 
 def _lang() -> str:
     lang = (get_language() or "en")[:2]
-    return lang if lang in ("en", "vi", "lo") else "en"
+    return lang if lang in LANGS else "en"
 
 
 def _compute(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
@@ -186,7 +187,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponse(json.dumps(form.errors), status=400, content_type="application/json")
     data = _compute(request, form)
     lang = request.GET.get("lang") or _lang()
-    lang = lang if lang in ("en", "vi", "lo") else "en"
+    lang = lang if lang in LANGS else "en"
     name = f"liaison-statistics-{data['from']}-{data['to']}.{fmt}"
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2).encode()

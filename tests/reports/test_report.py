@@ -15,7 +15,7 @@ from liaison.cli import main as liaison
 from liaison.core.models import Province
 from liaison.crime import services
 from liaison.crime.models import Hotspot, TraffickingRing
-from liaison.reports.briefing import approx, weight
+from liaison.reports.briefing import approx, format_day, weight, where
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +161,35 @@ def test_rounding_words() -> None:
     assert weight(15_890, "en") == "about 15.9 t"
     assert weight(1996.4, "en") == "about 2,000 kg"
     assert weight(1996.4, "vi") == "khoảng 2.000 kg"
+    # Russian groups thousands with a no-break space and writes a decimal comma (CLDR).
+    assert approx(14128, "ru") == "почти 14\u00a0130"
+    assert approx(19963, "ru") == "более 19\u00a0960"
+    assert approx(3_012_345, "ru") == "более 3,0 млн"
+    assert weight(15_890, "ru") == "около 15,9 т"
+    assert weight(6.35, "ru") == "около 6,4 кг"
 
 
-def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_russian_nouns_agree_with_the_numbers() -> None:
+    def border(count: int, partners: list[str]) -> str:
+        data = {"provinces": [], "province_count": count, "border_provinces": True}
+        return where({**data, "partners": partners}, "ru", {})
+
+    assert border(1, ["LA"]) == "1 приграничной провинции (сопредельное государство — Лаос)"
+    assert border(21, ["LA"]).startswith("21 приграничной провинции (")
+    assert border(3, ["LA", "KH"]) == (
+        "3 приграничных провинций (сопредельные государства — Лаос и Камбоджа)"
+    )
+    assert border(11, ["LA"]).startswith("11 приграничных провинций")
+    some = {"provinces": ["VN-22", "VN-23"], "province_count": 2}
+    assert where(some, "ru", {}) == "2 провинций"
+    assert where({**some, "province_count": 31}, "ru", {}) == "31 провинции"
+    # CLDR's long date, with a narrow no-break space before "г.".
+    assert format_day(dt.date(2024, 3, 5), "ru") == "5 марта 2024\u202fг."
+
+
+def test_markdown_briefing_in_four_languages(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
     texts = {}
-    for lang in ("en", "vi", "lo"):
+    for lang in ("en", "vi", "lo", "ru"):
         capsys.readouterr()
         assert liaison([*PERIOD, "--border-provinces", "--format", "md", "--lang", lang]) == 0
         texts[lang] = capsys.readouterr().out
@@ -175,6 +199,16 @@ def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type:
     assert "đã phát hiện 5 vụ án về ma túy với 3 bị can" in texts["vi"]
     assert "giáp Lào" in texts["vi"] and "khoảng 6,4 kg" in texts["vi"]
     assert "ກວດພົບຄະດີຢາເສບຕິດ 5 ຄະດີ" in texts["lo"]
+    assert (
+        "С 1 января 2024\u202fг. по 31 декабря 2025\u202fг. полицией 9 приграничных провинций"
+        in (texts["ru"])
+    )
+    assert "(сопредельное государство — Лаос)" in texts["ru"]
+    assert "выявлено преступлений в сфере незаконного оборота наркотиков — 5" in texts["ru"]
+    assert "установлено обвиняемых — 3 (в том числе иностранных граждан — 2)" in texts["ru"]
+    assert "— около 6,4 кг, в том числе:" in texts["ru"]
+    assert "героин — около 1,5 кг" in texts["ru"]
+    assert "| Героин | kg | 1,5 | 1,5 | 1 |" in texts["ru"]
     assert "| Drug cases | 5 |" in texts["en"]
 
 
@@ -185,9 +219,14 @@ def test_xlsx_and_pdf(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyp
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert ("Số vụ án", 5) in values
+    assert liaison([*border, "--format", "xlsx", "--lang", "ru", "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert ("Преступления, связанные с наркотиками", 5) in values
     pdf = tmp_path / "r.pdf"
-    assert liaison([*border, "--format", "pdf", "--lang", "lo", "--out", str(pdf)]) == 0
-    assert pdf.read_bytes().startswith(b"%PDF")
+    for lang in ("lo", "ru"):
+        assert liaison([*border, "--format", "pdf", "--lang", lang, "--out", str(pdf)]) == 0
+        assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_border_selection_follows_the_partner_countries(

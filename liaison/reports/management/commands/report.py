@@ -15,6 +15,7 @@ from liaison.core.countries import is_country
 from liaison.core.gazetteer import GazetteerError
 from liaison.crime.taxonomy import DEFAULT_TABLE
 from liaison.reports import stats
+from liaison.reports.briefing import LANGS
 
 
 def _date(text: str) -> dt.date:
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             help="ISO 3166-2 or statistics code (VN-22, VN:44, LA-XI); repeatable",
         )
         parser.add_argument("--format", choices=["json", "md", "xlsx", "pdf"], default="json")
-        parser.add_argument("--lang", choices=["en", "vi", "lo"], default="en")
+        parser.add_argument("--lang", choices=LANGS, default="en")
         parser.add_argument("--out", metavar="FILE", help="write here instead of stdout")
         parser.add_argument(
             "--table",
