@@ -147,6 +147,21 @@ def visible(model: type[R], user: User) -> models.QuerySet[R]:
     return qs.filter(mine | extra) if extra else qs.filter(mine)  # type: ignore[no-any-return]
 
 
+#: How lists name the records written on this node, and those received from a partner.
+HERE_SIDES = ("sent", "local", "ours")
+PARTNER_SIDES = ("received", "partner")
+
+
+def on_side(side: str | None) -> Q:
+    """Records written on this node (``sent``, ``local``, ``ours``) or received from a
+    partner (``received``, ``partner``); any other value (or none): all records."""
+    if side in HERE_SIDES:
+        return Q(origin=this_node().id)
+    if side in PARTNER_SIDES:
+        return ~Q(origin=this_node().id)
+    return Q()
+
+
 def get_visible(model: type[R], user: User, **lookup: Any) -> R:
     return get_or_404(visible(model, user), **lookup)
 
