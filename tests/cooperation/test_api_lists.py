@@ -125,6 +125,7 @@ def _on(field: str, low: dt.date, high: dt.date) -> Any:
     [
         ("/wanted-notices", {"direction": "partner"}, lambda r: not r.is_local),
         ("/wanted-notices", {"direction": "local", "q": "người"}, lambda r: r.is_local),
+        ("/wanted-notices", {"direction": "ours"}, lambda r: r.is_local),
         ("/requests", {"direction": "received"}, lambda r: not r.is_local),
         ("/requests", {"direction": "sent", "q": "12.000"}, lambda r: r.is_local),
         (
