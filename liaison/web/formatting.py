@@ -71,7 +71,8 @@ def _as_date(value: Any) -> dt.date | None:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            return None
+            moment = _as_datetime(value)
+            return moment.date() if moment is not None else None
     return None
 
 
