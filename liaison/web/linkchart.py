@@ -168,6 +168,12 @@ def _documents_of_notice(n: WantedNotice) -> list[tuple[str, str]]:
     return out
 
 
+def _spread(tail: str, gap: str) -> str:
+    """A database regex for ``tail`` written with separators between its characters, so
+    "+84 912 345 678" is found for "+84912345678" (the Python check then decides)."""
+    return gap.join(re.escape(c) for c in tail)
+
+
 # ----------------------------------------------------------------------------- neighbours
 
 
@@ -255,10 +261,10 @@ class Expander:
     def _phone(self, key: str) -> None:
         number = normalise_phone(key) or key
         me = self.centre(_value_node("phone", number, number))
-        tail = re.sub(r"\D", "", number)[-6:]
-        if len(tail) < 6:
+        digits = re.sub(r"\D", "", number)
+        if len(digits) < 6:
             return
-        for p in self.persons().filter(phones__contains=tail)[:2000]:
+        for p in self.persons().filter(phones__regex=_spread(digits[-7:], r"[^0-9]*")):
             if number in phones_of(p):
                 self.add(me, person_node(p), p)
 
@@ -267,15 +273,12 @@ class Expander:
         me = self.centre(_value_node("document", wanted, key))
         if not wanted:
             return
-        tail = wanted[-5:]
-        for p in self.persons().filter(id_number__icontains=tail)[:2000]:
-            if (
-                normalise_id(p.id_number, p.nationality) == wanted
-                or normalise_id(p.id_number) == wanted
-            ):
+        pattern = _spread(wanted[-5:], r"[^0-9A-Za-z]*")
+        for p in self.persons().filter(id_number__iregex=pattern):
+            if wanted in (normalise_id(p.id_number, p.nationality), normalise_id(p.id_number)):
                 self.add(me, person_node(p), p)
-        notices = WantedNotice.objects.visible_to(self.user).filter(id_documents__icontains=tail)
-        for n in notices[:500]:
+        notices = WantedNotice.objects.visible_to(self.user).filter(id_documents__iregex=pattern)
+        for n in notices:
             if wanted in {k for k, _w in _documents_of_notice(n)}:
                 self.add(me, notice_node(n))
 

@@ -42,6 +42,7 @@ def peer(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def receive(peer) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     """Apply a record as the federation would on arrival from LA (registry apply path)."""
+    from liaison.exchange.models import Holding
     from liaison.exchange.registry import get_kind
 
     def apply(kind: str, body: dict[str, Any], *, uuid: str | None = None) -> Any:
@@ -60,6 +61,19 @@ def receive(peer) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
             markings=SimpleNamespace(tlp="AMBER", handling="H0", handling_note=""),
         )
         spec.apply(envelope, fields, spec.model.objects.filter(uuid=uuid).first())
+        # What the exchange keeps of every applied envelope (timelines show it).
+        Holding.objects.create(
+            peer=peer,
+            origin=LA_NODE,
+            kind=kind,
+            record_uuid=uuid,
+            version=1,
+            issued_at=now[:26],
+            op="upsert",
+            tlp="AMBER",
+            handling="H0",
+            applied_at=timezone.now(),
+        )
         return spec.model.objects.get(uuid=uuid)
 
     return apply
