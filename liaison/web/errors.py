@@ -11,6 +11,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from liaison.core.countries import country_name
@@ -49,12 +51,15 @@ def recalled_record(path: str) -> dict[str, Any] | None:
 
 
 def _page(request: HttpRequest, status: int, context: dict[str, Any]) -> HttpResponse:
-    context = {"status": status, "back": request.META.get("HTTP_REFERER", ""), **context}
+    referer = request.META.get("HTTP_REFERER", "")
+    same_site = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
+    context = {"status": status, "back": referer if same_site else "", **context}
+    body: str
     try:
         body = render_to_string("web/errors/error.html", context, request=request)
     except Exception:  # the page itself failed (a 500 with the database down): plain text
         log.exception("error page %s could not be rendered", status)
-        body = f"<!DOCTYPE html><title>{status}</title><h1>{status}</h1><p>{context['message']}</p>"
+        body = f"<!DOCTYPE html><title>{status}</title><h1>{status}</h1><p>{escape(context['message'])}</p>"
     return HttpResponse(body, status=status)
 
 
