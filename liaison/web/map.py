@@ -10,6 +10,8 @@ fetched from outside the node: the base map is the boundaries themselves.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -146,6 +148,22 @@ def map_provinces(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _spread(
+    centre: tuple[float, float] | None, key: Any, radius: float = 0.12
+) -> tuple[float, float] | None:
+    """A point near ``centre``, the same for the same record: records placed at a province
+    centre for want of coordinates do not hide one another."""
+    if centre is None:
+        return None
+    digest = hashlib.sha256(str(key).encode()).digest()
+    angle = digest[0] / 255 * 2 * math.pi
+    distance = radius * (0.3 + 0.7 * digest[1] / 255)
+    return (
+        round(centre[0] + distance * math.sin(angle), 4),
+        round(centre[1] + distance * math.cos(angle), 4),
+    )
+
+
 def _gates(user: User, centres: dict[int, tuple[float, float]]) -> list[dict[str, Any]]:
     channels: dict[int, list[dict[str, str]]] = {}
     own = Channel.objects.filter(gate__isnull=False, active=True)
@@ -181,7 +199,10 @@ def _hotspots(user: User, centres: dict[int, tuple[float, float]]) -> list[dict[
     rows = Hotspot.objects.visible_to(user).select_related("province").order_by("-identified_on")
     for h in rows[:2000]:
         approximate = h.latitude is None or h.longitude is None
-        position = centres.get(h.province_id) if approximate else (h.latitude, h.longitude)
+        if approximate:
+            position = _spread(centres.get(h.province_id), h.uuid)
+        else:
+            position = (h.latitude, h.longitude)
         if position is None:
             continue
         out.append(
@@ -205,12 +226,18 @@ def _hotspots(user: User, centres: dict[int, tuple[float, float]]) -> list[dict[
     return out
 
 
-def _stations(user: User, centres: dict[int, tuple[float, float]]) -> list[dict[str, Any]]:
+def _stations(
+    user: User, centres: dict[int, tuple[float, float]], gates: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Police stations built under cooperation projects: at their gate when the project names
+    one as its location, else at the centre of their province."""
+    at_gate = {g["name"]: (g["lat"], g["lon"]) for g in gates}
     out = []
-    for s in CapacityProject.objects.visible_to(user).filter(
-        kind="station", province__isnull=False
-    ):
-        position = centres.get(s.province_id)  # type: ignore[arg-type]
+    for s in CapacityProject.objects.visible_to(user).filter(kind="station"):
+        position = at_gate.get(s.location)
+        approximate = position is None
+        if position is None and s.province_id is not None:
+            position = _spread(centres.get(s.province_id), s.uuid)
         if position is None:
             continue
         out.append(
@@ -221,7 +248,7 @@ def _stations(user: User, centres: dict[int, tuple[float, float]]) -> list[dict[
                 "origin": s.origin_country,
                 "lat": position[0],
                 "lon": position[1],
-                "approximate": True,
+                "approximate": approximate,
                 "url": record_url("capacity-projects", s.uuid),
             }
         )
@@ -296,7 +323,7 @@ def map_layers(request: HttpRequest) -> JsonResponse:
         {
             "period": {"from": start.isoformat(), "to": end.isoformat()},
             "gates": gates,
-            "stations": _stations(user, centres),
+            "stations": _stations(user, centres, gates),
             "hotspots": _hotspots(user, centres),
             "patrols": patrols,
             "cases": counts,
