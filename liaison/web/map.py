@@ -95,7 +95,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 "The province boundaries are not installed on this node (run make install)."
             ),
             "approximate": _("position approximate: centre of the province"),
-            "open": _("Open"),
+            "open": _("Open the record"),
             "casesLink": _("Cases"),
             "hotspotsLink": _("Hotspots"),
             "channels": _("Hotline channels"),

@@ -18,8 +18,8 @@
     wheelSensitivity: 0.3,
     style: [
       { selector: "node", style: {
-        "label": "data(caption)", "text-wrap": "wrap", "text-max-width": 140, "font-size": 10,
-        "text-valign": "bottom", "text-margin-y": 4, "width": 34, "height": 34,
+        "label": "data(caption)", "text-wrap": "wrap", "text-max-width": 150, "font-size": 9,
+        "text-valign": "bottom", "text-margin-y": 4, "width": 28, "height": 28,
         "font-family": "Noto Sans, Noto Sans Lao, DejaVu Sans, sans-serif",
         "background-color": function (n) { return FILL[n.data("kind")] || "#eee"; },
         "shape": function (n) { return SHAPE[n.data("kind")] || "ellipse"; },
@@ -67,7 +67,7 @@
     return added;
   }
   function layout() {
-    cy.layout({ name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 90, randomize: false }).run();
+    cy.layout({ name: "cose", animate: false, nodeRepulsion: 400000, idealEdgeLength: 150, nodeOverlap: 40, padding: 40, randomize: false }).run();
     cy.fit(undefined, 30);
   }
   function applyFilters() {

@@ -94,7 +94,7 @@
     var stations = L.layerGroup(layers.stations.map(function (s) {
       return marker(s.lat, s.lon, { radius: 6, color: "#3a0ca3", fillColor: "#b8c0ff", fillOpacity: 1, weight: 2, className: "station" })
         .bindPopup(function () {
-          return popup(s.name, [s.location, s.statusText, labels.approximate], [{ label: labels.open, url: s.url }]);
+          return popup(s.name, [s.location, s.statusText, s.approximate ? labels.approximate : ""], [{ label: labels.open, url: s.url }]);
         });
     }));
     function hotspotLayer(which) {
