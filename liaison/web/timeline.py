@@ -40,6 +40,7 @@ from liaison.crime.models import DrugCase, Person, Seizure
 from liaison.exchange.models import Holding, OutboxEntry, Release
 from liaison.web.formatting import format_date, format_datetime, format_quantity
 from liaison.web.links import record_url
+from liaison.web.names import province_display
 
 
 @dataclass
@@ -168,7 +169,7 @@ def _version_event(record: Record, what: str) -> list[Event]:
 
 def case_events(case: DrugCase, user: User) -> list[Event]:
     events = [
-        _from(case, case.detected_on, _("Detected"), detail=str(case.province)),
+        _from(case, case.detected_on, _("Detected"), detail=province_display(case.province)),
         _from(
             case,
             case.created_at,
@@ -340,7 +341,7 @@ def joint_events(joint: JointCase, user: User) -> list[Event]:
                 case,
                 case.detected_on,
                 _("Case %(ref)s detected") % {"ref": case.case_ref},
-                detail=str(case.province),
+                detail=province_display(case.province),
                 url=record_url("cases", case.uuid),
             )
         )
