@@ -61,3 +61,12 @@ def test_template_filters() -> None:
         assert template.render(context) == "2 tháng 12, 2026|1.234.567|15,7|3 cây"
     with translation.override("en"):
         assert template.render(context) == "December 2, 2026|1,234,567|15.7|3 plants"
+
+
+@pytest.mark.django_db
+def test_dashboard_numbers_and_date_in_the_reader_language(desk, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(desk.analyst)
+    client.cookies["liaison_language"] = "vi"
+    html = client.get("/").content.decode()
+    assert "tháng" in html  # today's date written out in Vietnamese
+    assert 'href="/map/"' in html and "Bản đồ" in html and "Sơ đồ liên kết" in html
