@@ -241,6 +241,17 @@ TIME_ZONE = (
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+# Browser libraries come from npm (package.json at the repository root, `make install`) and
+# are served from node_modules as they are; the map's province boundaries are built from an
+# npm package by scripts/build_boundaries.py into build/boundaries.
+ASSETS_DIR = Path(os.environ.get("LIAISON_ASSETS") or BASE_DIR.parent).resolve()
+_NPM_DIST = {"leaflet": "leaflet/dist", "cytoscape": "cytoscape/dist"}
+STATICFILES_DIRS = [
+    (f"vendor/{name}", ASSETS_DIR / "node_modules" / dist)
+    for name, dist in _NPM_DIST.items()
+    if (ASSETS_DIR / "node_modules" / dist).is_dir()
+]
+BOUNDARIES_DIR = ASSETS_DIR / "build" / "boundaries"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -1,10 +1,8 @@
-// Behaviour of the page shell. No inline script anywhere: the Content-Security-Policy
-// allows scripts from this node's static files only.
-document.addEventListener("DOMContentLoaded", function () {
-  var language = document.getElementById("language-select");
-  if (language) {
-    language.addEventListener("change", function () {
-      language.form.submit();
-    });
+/* Behaviour shared by every page (no inline scripts: the pages run under a strict CSP). */
+"use strict";
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-submit-on-change") && target.form) {
+    target.form.submit();
   }
 });
