@@ -12,7 +12,11 @@ import pycountry
 LIAISON = Path(__file__).resolve().parents[2] / "liaison"
 
 #: Where country codes are data: the gazetteer's loader.
-COUNTRY_DATA_LOADERS = {"core/gazetteer.py"}
+COUNTRY_DATA_LOADERS = {
+    "core/gazetteer/common.py",
+    "core/gazetteer/loading.py",
+    "core/gazetteer/lookups.py",
+}
 
 
 def _modules(root: Path) -> Iterator[Path]:

@@ -1,0 +1,201 @@
+"""Resolving province codes (ISO 3166-2, statistics codes) on a date, successors, labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from liaison.core.gazetteer.common import GazetteerError, _fmt_date
+from liaison.core.models import (
+    Province,
+    ProvinceSuccession,
+)
+
+
+@dataclass
+class _Index:
+    by_code: dict[str, Province]
+    by_stats: dict[tuple[str, str], list[Province]]
+    successors: dict[int, list[tuple[dt.date, Province]]]
+
+
+_index: _Index | None = None
+_index_lock = threading.Lock()
+
+_STATS_CODE = re.compile(r"^([A-Z]{2})\s*:\s*(\d{1,3})$")
+
+
+def clear_cache() -> None:
+    """Forget the lookup tables (after loading the gazetteer, and between tests)."""
+    global _index
+    with _index_lock:
+        _index = None
+
+
+def _get_index() -> _Index:
+    global _index
+    index = _index
+    if index is not None:
+        return index
+    with _index_lock:
+        if _index is None:
+            provinces = list(Province.objects.select_related("country"))
+            by_id = {p.id: p for p in provinces}
+            by_stats: dict[tuple[str, str], list[Province]] = {}
+            for p in provinces:
+                if p.stats_code:
+                    by_stats.setdefault((p.country.code, p.stats_code), []).append(p)
+            for units in by_stats.values():
+                units.sort(key=lambda p: p.valid_from or dt.date.min)
+            successors: dict[int, list[tuple[dt.date, Province]]] = {}
+            for pre_id, succ_id, effective in ProvinceSuccession.objects.values_list(
+                "predecessor_id", "successor_id", "effective"
+            ):
+                successors.setdefault(pre_id, []).append((effective, by_id[succ_id]))
+            _index = _Index(
+                by_code={p.code.upper(): p for p in provinces},
+                by_stats=by_stats,
+                successors=successors,
+            )
+        return _index
+
+
+def _merged_error(given: str, p: Province, on: dt.date) -> GazetteerError:
+    nexts = [s for effective, s in _get_index().successors.get(p.id, []) if effective <= on]
+    if len(nexts) == 1:
+        succ = nexts[0]
+        effective = next(e for e, s in _get_index().successors[p.id] if s is succ)
+        return GazetteerError(
+            _(
+                "%(code)s (%(name)s) was merged into %(new_name)s (%(new_code)s) on %(date)s; "
+                "use %(new_code)s for records from that date"
+            )
+            % {
+                "code": given,
+                "name": p.name,
+                "new_name": succ.name,
+                "new_code": succ.code,
+                "date": _fmt_date(effective),
+            }
+        )
+    return GazetteerError(
+        _("%(code)s (%(name)s) is valid only until %(date)s")
+        % {
+            "code": given,
+            "name": p.name,
+            "date": _fmt_date(p.valid_to or on),
+        }
+    )
+
+
+def _not_yet_error(given: str, p: Province) -> GazetteerError:
+    return GazetteerError(
+        _("%(code)s (%(name)s) exists only from %(date)s; use the earlier province's code")
+        % {"code": given, "name": p.name, "date": _fmt_date(p.valid_from or dt.date.min)}
+    )
+
+
+def _unknown(code: str) -> GazetteerError:
+    return GazetteerError(_('unknown province code "%(code)s"') % {"code": code})
+
+
+def resolve_province(code: str, on: dt.date | None = None) -> Province:
+    """The province a code names on a date.
+
+    ``code`` is ISO 3166-2 (``VN-22``, ``la-xi``) or ``<country>:<statistics code>``
+    (``VN:40``). A statistics code picks the unit carrying it on ``on`` (today when no date
+    is given). An ISO code names one unit; for a date after that unit ended it is accepted
+    only when the unit continued unchanged (same statistics code and name), and then the
+    continuing unit is returned. Anything else raises :class:`GazetteerError` saying why.
+    """
+    given = (code or "").strip().upper()
+    if isinstance(on, dt.datetime):  # a timestamp would not compare with the validity dates
+        on = on.date()
+    index = _get_index()
+    stats = _STATS_CODE.match(given)
+    if stats:
+        country, number = stats.group(1), stats.group(2).zfill(2)
+        given = f"{country}:{number}"
+        units = index.by_stats.get((country, number))
+        if not units:
+            raise _unknown(given)
+        day = on or dt.date.today()
+        for unit in units:
+            if unit.valid_on(day):
+                return unit
+        ended = [u for u in units if u.valid_to and u.valid_to < day]
+        if ended:
+            raise _merged_error(given, ended[-1], day)
+        raise _not_yet_error(given, units[0])
+
+    p = index.by_code.get(given)
+    if p is None or not given:
+        raise _unknown(given)
+    if on is None or p.valid_on(on):
+        return p
+    if p.valid_from and on < p.valid_from:
+        raise _not_yet_error(given, p)
+    nexts = [s for effective, s in index.successors.get(p.id, []) if effective <= on]
+    if (
+        len(nexts) == 1
+        and nexts[0].stats_code == p.stats_code
+        and nexts[0].name == p.name
+        and nexts[0].valid_on(on)
+    ):
+        return nexts[0]
+    raise _merged_error(given, p, on)
+
+
+def successor_of(p: Province, on: dt.date) -> Province:
+    """The unit that ``p``'s territory belonged to on ``on`` (``p`` itself while valid)."""
+    if isinstance(on, dt.datetime):
+        on = on.date()
+    index = _get_index()
+    current = index.by_code.get(p.code.upper(), p)
+    for _step in range(10):  # successions form a short chain; the bound guards bad data
+        if current.valid_on(on):
+            return current
+        if current.valid_from and on < current.valid_from:
+            raise _not_yet_error(current.code, current)
+        nexts = [s for effective, s in index.successors.get(current.id, []) if effective <= on]
+        if len(nexts) != 1:
+            raise _merged_error(current.code, current, on)
+        current = nexts[0]
+    raise GazetteerError(_("%(code)s: succession chain too long") % {"code": p.code})
+
+
+def border_provinces(country: str, partner: str, start: dt.date, end: dt.date) -> list[Province]:
+    """Provinces of ``country`` facing ``partner`` valid at any time in [start, end].
+
+    A period straddling 1 July 2025 returns both the pre-merger provinces and the new units.
+    """
+    return list(
+        Province.objects.filter(
+            country__code=country.upper(),
+            is_border=True,
+            faces__country__code=partner.upper(),
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .distinct()
+        .order_by("code")
+    )
+
+
+def province_label(p: Province, language: str | None = None) -> str:
+    """ "Nghệ An (VN-22, until 2025-06-30)"; a name in another script gets its rendering
+    beside it: "ຫົວພັນ – Houaphanh (LA-HO)"."""
+    local = p.localised_name(language)
+    names = p.name if local == p.name else f"{p.name} – {local}"
+    if p.valid_to:
+        era = _("until %(date)s") % {"date": p.valid_to.isoformat()}
+        return f"{names} ({p.code}, {era})"
+    if p.valid_from:
+        era = _("from %(date)s") % {"date": p.valid_from.isoformat()}
+        return f"{names} ({p.code}, {era})"
+    return f"{names} ({p.code})"
