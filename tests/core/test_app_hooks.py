@@ -40,6 +40,6 @@ def test_status_holds_what_the_apps_report(units) -> None:  # type: ignore[no-un
     }
     services.add_peer("LA", "http://127.0.0.1:9", identity)
     status = node_status()
-    assert list(status) == ["node", "peers", "records"]
+    assert list(status) == ["node", "peers", "records", "sync_worker"]
     assert [p["node_id"] for p in status["peers"]] == ["la-peer0001"]
     assert status["node"]["country"] == "VN"
