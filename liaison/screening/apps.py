@@ -8,6 +8,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Screening")
 
     def ready(self) -> None:
-        from liaison.screening import signals
+        from django.core.checks import register
+
+        from liaison.screening import checks, signals
 
         signals.connect()
+        register(checks.search_keys_current)
