@@ -8,9 +8,6 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Screening")
 
     def ready(self) -> None:
-        from django.core.checks import register
-
-        from liaison.screening import checks, signals
+        from liaison.screening import signals
 
         signals.connect()
-        register(checks.search_keys_current)

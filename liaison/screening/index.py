@@ -48,7 +48,10 @@ PAIR_MAX = 5000
 #: single-word keys shared by more names than this are not used (whole-name queries)
 RARE_TOKEN_MAX = 300
 #: word keys shared by more names than this narrow nothing (part-of-name queries)
-COMMON_WORD = 20_000
+COMMON_WORD = 2_000
+#: at most this many records bearing the candidate names are scored per query (a name borne
+#: by thousands: those born in the year asked first, then the newest)
+ENTRY_CAP = 1_000
 #: at most this many candidates from the word keys per search
 WORD_CANDIDATES = 400
 #: prefilter cut-off (0..100, ratio on sorted phonetic words)
@@ -243,11 +246,23 @@ class SideIndex:
         )
         return _sql(sql, [self.local, *params])
 
-    def _entries_of_names(self, name_ids: list[int]) -> list[tuple[Any, ...]]:
+    def _entries_of_names(
+        self, name_ids: list[int], cap: int = ENTRY_CAP, year: str = ""
+    ) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         for i in range(0, len(name_ids), stored.CHUNK):
+            if len(rows) >= cap:
+                break
             part = name_ids[i : i + stored.CHUNK]
-            rows += self._entries(f"name_id IN ({_marks(len(part))})", part)
+            where = f"name_id IN ({_marks(len(part))})"
+            if year:
+                rows += self._entries(
+                    f"{where} AND birth_date LIKE %s ORDER BY record_id DESC LIMIT %s",
+                    [*part, f"{year}%", cap - len(rows)],
+                )
+            rows += self._entries(
+                f"{where} ORDER BY record_id DESC LIMIT %s", [*part, cap - len(rows)]
+            )
         return rows
 
     def query(
@@ -277,7 +292,8 @@ class SideIndex:
         compared: dict[int, NameComparison] = {}
         for nid, text, _pre in names:
             compared[nid] = compare_names(q.name, name_keys(text))
-        entries = self._entries_of_names(list(compared))
+        year = birth_date[:4] if birth_date[:4].isdigit() else ""
+        entries = self._entries_of_names(list(compared), year=year)
         doc = stored.document_key(id_number, nationality)
         if doc:
             extra = [e for e in self._entries("id_number = %s", [doc]) if e[3] not in compared]
@@ -311,9 +327,8 @@ class SideIndex:
             if not usable:
                 continue
             name_ids = _names_with(usable, order_newest=WORD_CANDIDATES)
-            records = {
-                (e[0], e[1]) for e in self._entries_of_names(sorted(set(name_ids))) if e[0] in kinds
-            }
+            rows = self._entries_of_names(sorted(set(name_ids)), cap=WORD_CANDIDATES)
+            records = {(e[0], e[1]) for e in rows if e[0] in kinds}
             if records:
                 per_word.append(records)
         counts: dict[tuple[str, int], int] = {}

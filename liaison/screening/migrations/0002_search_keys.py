@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def mark_empty_node_current(apps, schema_editor):
     """A node without persons or notices has all its keys (none); others run
-    ``liaison reindex`` once (a system check says so)."""
+    ``liaison reindex`` once."""
     Person = apps.get_model("crime", "Person")
     WantedNotice = apps.get_model("cooperation", "WantedNotice")
     State = apps.get_model("screening", "SearchIndexState")
