@@ -8,19 +8,31 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
 import liaison
 from liaison.core import services
+from liaison.core.models import TokenScope
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class BearerToken(HttpBearer):
+    """Expired, revoked or unknown tokens get 401; a read token gets 403 on a write, and so
+    does any token of a user who has not yet replaced a one-time password."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = services.user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = services.token_for(token)
+        if found is None:
+            return None
+        if found.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
+            raise PermissionDenied(_("This token may only read."))
+        if found.user.must_change_password:
+            raise PermissionDenied(_("Change your one-time password first."))
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(

@@ -39,6 +39,8 @@ def _split_home(argv: list[str]) -> tuple[str | None, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything a node writes (database, WAL, keys, logs, uploads) is for its account only.
+    os.umask(0o077)
     home, args = _split_home(list(sys.argv[1:] if argv is None else argv))
     if home:
         os.environ["LIAISON_HOME"] = str(Path(home).resolve())

@@ -8,6 +8,11 @@ from django.urls import include, path
 
 from liaison.api import api
 
+# Styled, translated error pages (a recalled record says who recalled it and when).
+handler403 = "liaison.web.errors.forbidden"
+handler404 = "liaison.web.errors.not_found"
+handler500 = "liaison.web.errors.server_error"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
@@ -15,7 +20,7 @@ urlpatterns = [
     path("", include("liaison.web.urls")),
 ]
 
-for _app in ("crime", "exchange", "cooperation", "reports", "screening"):
+for _app in ("crime", "exchange", "cooperation", "reports", "screening", "interop"):
     try:
         importlib.import_module(f"liaison.{_app}.urls")
     except ModuleNotFoundError as _exc:

@@ -107,6 +107,36 @@ def make_user(db) -> Callable[..., User]:  # type: ignore[no-untyped-def]
     return make
 
 
+def verify_second_factor(client: Client, user: User) -> None:
+    """What entering a right authenticator code leaves in the session (sign-in itself is
+    tested in tests/core/test_second_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+class TestClient(Client):
+    """Django's test client; ``force_login`` also does the second factor where the user's
+    roles need one, as entering a right code would."""
+
+    def force_login(self, user: User, backend: str | None = None) -> None:  # type: ignore[override]
+        from liaison.core import second_factor
+
+        super().force_login(user, backend)
+        if second_factor.is_required(user):
+            verify_second_factor(self, user)
+
+
+@pytest.fixture
+def client() -> Client:
+    return TestClient()
+
+
 @pytest.fixture
 def login(client: Client) -> Callable[[User], Client]:
     def as_user(user: User) -> Client:

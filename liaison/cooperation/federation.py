@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from liaison.core.models import Record, Tlp, Unit, User
@@ -66,35 +65,9 @@ def share(
     peers = list(peers)
     if not peers or obj.tlp == Tlp.RED or not obj.is_local:
         return 0
-    ex = _exchange()
-    if ex is None:
-        return 0
-    auto = getattr(ex, "auto_release", None)
-    if auto is not None:
-        return int(auto(obj, peers, basis=basis, user=user) or 0)
-    from liaison.core import audit
-    from liaison.core.audit import Actor
+    from liaison.exchange.services import auto_release
 
-    with transaction.atomic():
-        spec = ex._kind_of(obj)
-        releases = [
-            ex._open_release(
-                spec, obj.uuid, peer, obj.tlp, obj.handling, obj.handling_note, basis, user
-            )
-            for peer in peers
-        ]
-        for peer in peers:
-            audit.record(
-                "release",
-                obj,
-                actor=Actor.of(user) if user else Actor.system("cooperation"),
-                peer=peer.name,
-                tlp=obj.tlp,
-                handling=obj.handling,
-                basis=basis,
-                automatic=True,
-            )
-        return int(ex._enqueue([(r, obj) for r in releases], "upsert"))
+    return int(auto_release(obj, peers, basis=basis, user=user) or 0)
 
 
 def delivery(obj: Record) -> list[dict[str, Any]]:

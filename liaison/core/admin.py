@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from liaison.core.forms import AdminLockoutAuthenticationForm
 from liaison.core.models import AuditEntry, BorderGate, Country, Province, Unit, User
 
 
@@ -56,3 +57,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["seq", "at", "username", "unit", "action", "object_kind", "object_id", "source"]
     list_filter = ["action"]
     search_fields = ["username", "object_id"]
+
+
+# /admin/login/ counts failures and locks accounts like the site's sign-in.
+admin.site.login_form = AdminLockoutAuthenticationForm

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from liaison.core import audit_head, node
 from liaison.core.middleware import client_address, current_request
 from liaison.core.models.audit import GENESIS, AuditEntry, AuditHead
 
@@ -79,6 +82,7 @@ def record(
         entry.save()
         head.seq, head.hash = entry.seq, entry.hash
         head.save(update_fields=["seq", "hash"])
+    _anchor_after_commit()
     return entry
 
 
@@ -116,6 +120,7 @@ def record_many(
         AuditEntry.objects.bulk_create(entries)
         head.seq, head.hash = entries[-1].seq, entries[-1].hash
         head.save(update_fields=["seq", "hash"])
+    _anchor_after_commit()
     return entries
 
 
@@ -129,6 +134,36 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _anchor_after_commit() -> None:
+    # Once per transaction: a sync page appends hundreds of entries in one commit.
+    if any(pending[1] is anchor for pending in connection.run_on_commit):
+        return
+    transaction.on_commit(anchor, robust=True)
+
+
+def head_file() -> Path:
+    return Path(settings.AUDIT_HEAD_FILE)
+
+
+def anchor() -> bool:
+    """Sign the chain's committed head into the node home. Runs after each commit that
+    appended entries; reads the head row as committed, so it never signs what a rollback
+    takes back. True when the signed head moved forward."""
+    if not node.is_initialised():
+        return False
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None:
+        return False
+    signed = audit_head.SignedHead(
+        node=node.this_node().id,
+        seq=head.seq,
+        hash=head.hash,
+        count=head.seq,
+        at=timezone.now().isoformat(),
+    )
+    return audit_head.advance(head_file(), node.signing_key(), signed)
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
@@ -138,9 +173,23 @@ class ChainProblem:
         return f"audit entry {self.seq}: {self.reason}"
 
 
+def signed_head() -> audit_head.SignedHead | None:
+    """The head signed into the node home (raises ``audit_head.HeadInvalid`` if forged)."""
+    return audit_head.read(head_file(), node.signing_key().public_key())
+
+
 def verify() -> tuple[int, ChainProblem | None]:
-    """Walk the chain; return (entries checked, first problem or None)."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
+    """Walk the chain; return (entries checked, first problem or None).
+
+    Finds changed entries (hash), removed or reordered ones (sequence and links), and a cut
+    at the end with the head row rewound to match (the signed head in the node home records
+    a later entry than the database holds). Entries after the signed head are accepted: a
+    process can stop between its commit and the head file's update."""
+    try:
+        signed = signed_head()
+    except audit_head.HeadInvalid as exc:
+        return 0, ChainProblem(0, f"the signed chain head in the node home is invalid: {exc}")
+    prev_hash, expected_seq, count, hash_at_signed = GENESIS, 1, 0, GENESIS
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return count, ChainProblem(expected_seq, "missing (removed from the log)")
@@ -148,14 +197,30 @@ def verify() -> tuple[int, ChainProblem | None]:
             return count, ChainProblem(entry.seq, "does not follow the entry before it")
         if entry.compute_hash() != entry.hash:
             return count, ChainProblem(entry.seq, "content was changed after it was written")
+        if signed is not None and entry.seq == signed.seq:
+            hash_at_signed = entry.hash
         prev_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
     head = AuditHead.objects.filter(id=1).first()
     if head is None:
         if count:
             return count, ChainProblem(count, "chain head was removed")
-        return count, None
-    if head.seq != count or head.hash != prev_hash:
+    elif head.seq != count or head.hash != prev_hash:
         if head.seq > count:
             return count, ChainProblem(count + 1, "missing (newest entries removed)")
         return count, ChainProblem(head.seq, "chain head does not match the last entry")
+    if signed is None:
+        if count:
+            return count, ChainProblem(
+                count, "no signed chain head in the node home: the end cannot be checked"
+            )
+        return count, None
+    if signed.node != node.this_node().id or signed.count != signed.seq:
+        return count, ChainProblem(signed.seq, "the signed chain head is not this node's")
+    if signed.seq > count:
+        return count, ChainProblem(
+            count + 1,
+            f"missing (newest entries removed: the signed head records entry {signed.seq})",
+        )
+    if hash_at_signed != signed.hash:
+        return count, ChainProblem(signed.seq, "differs from the signed chain head")
     return count, None

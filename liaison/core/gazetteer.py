@@ -192,8 +192,8 @@ def _plan_iso_country(plan: _Plan, country: str) -> None:
             "valid_from": None,
             "valid_to": None,
             "is_border": False,
-            "latitude": None,
-            "longitude": None,
+            "latitude": extra.get("latitude"),
+            "longitude": extra.get("longitude"),
         }
         plan.province_country[sub.code] = country
 

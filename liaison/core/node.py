@@ -74,7 +74,33 @@ def new_node_settings(country: str, name: str, url: str, database_url: str | Non
 
 
 def write_node_settings(home: Path, data: dict) -> None:
-    (home / "node.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    path = home / "node.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    path.chmod(0o600)
+
+
+#: Files in the node home only the node's own account may read (the public key may stay
+#: readable). SQLite gives the -wal and -shm files the database file's mode.
+PRIVATE_FILES = (
+    "node.json",
+    "secret_key",
+    PRIVATE_KEY_FILE,
+    "liaison.sqlite3",
+    "liaison.sqlite3-wal",
+    "liaison.sqlite3-shm",
+    "audit_head.json",
+    "audit_head.json.lock",
+)
+
+
+def secure_home(path: Path) -> None:
+    """Home 0700, its private files 0600: also for a node made before these modes."""
+    path.chmod(0o700)
+    for name in PRIVATE_FILES:
+        if (path / name).exists():
+            (path / name).chmod(0o600)
 
 
 def home() -> Path:

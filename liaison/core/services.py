@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.audit import Actor
-from liaison.core.models import ApiToken, Province, Role, Unit, UnitKind, User
+from liaison.core.models import ApiToken, Province, Role, TokenScope, Unit, UnitKind, User
+from liaison.core.models.units import UNIT_RANK
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,6 +48,37 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
 
 
 # --- units ---------------------------------------------------------------------------
+
+
+#: The fields that place a unit in the tree and so decide what its users may see.
+STRUCTURAL_FIELDS = ("kind", "parent", "province")
+
+
+def require_unit_admin(user: User, unit: Unit | None, fields: dict[str, Any]) -> None:
+    """A node admin manages the units strictly below their own unit: a unit they create or
+    change stays inside their subtree and ranks below their unit, and the kind, parent and
+    province of their own unit are not theirs to change. ``unit`` is None for a new unit;
+    ``fields`` are the unit's values after the change."""
+    if user.is_superuser:
+        return
+    own = user.unit
+    if own is None or (unit is not None and not own.contains(unit)):
+        raise PermissionDenied(_("This unit is outside your unit's area."))
+    if unit is not None and unit.pk == own.pk:
+        if any(f in fields and fields[f] != getattr(unit, f) for f in STRUCTURAL_FIELDS):
+            raise PermissionDenied(
+                _("The kind, parent unit and province of your own unit are not yours to change.")
+            )
+        return
+    parent = fields.get("parent", unit.parent if unit else None)
+    if parent is None or not own.contains(parent):
+        raise PermissionDenied(_("The parent unit must be your unit or a unit below it."))
+    kind = fields.get("kind", unit.kind if unit else "")
+    if UNIT_RANK.get(kind, -1) <= UNIT_RANK[UnitKind(own.kind)]:
+        raise PermissionDenied(_("A unit you manage must rank below your own unit."))
+    province = fields.get("province", unit.province if unit else None)
+    if own.province_id is not None and province is not None and province != own.province:
+        raise PermissionDenied(_("A unit you manage must be in your unit's province."))
 
 
 def _path_of(unit: Unit, parent: Unit | None) -> str:
@@ -215,34 +247,85 @@ def login_failed(username: str, source: str) -> None:
 
 
 @transaction.atomic
-def login_succeeded(user: User, source: str) -> None:
-    if user.failed_logins or user.locked_until:
+def login_succeeded(
+    user: User, source: str, *, action: str = "login", reset_failures: bool = True
+) -> None:
+    """A sign-in step passed. With a second factor still to come, the failure count stays:
+    a right password must not wipe out the wrong codes guessed before it."""
+    if reset_failures and (user.failed_logins or user.locked_until):
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-    audit.record("login", user, actor=Actor.of(user, source))
+    audit.record(action, user, actor=Actor.of(user, source))
 
 
 # --- API tokens ------------------------------------------------------------------------
 
 
+#: Days an API token works unless `liaison token create --expires` says otherwise.
+TOKEN_DAYS = 90
+TOKEN_MAX_DAYS = 366
+
+
 @transaction.atomic
-def create_token(user: User, label: str = "", actor: Actor | None = None) -> str:
+def create_token(
+    user: User,
+    label: str = "",
+    actor: Actor | None = None,
+    *,
+    days: int = TOKEN_DAYS,
+    scope: str = TokenScope.WRITE,
+) -> str:
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Unknown token scope %(s)s.") % {"s": scope}})
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires": _("A token works 1 to %(n)d days.") % {"n": TOKEN_MAX_DAYS}}
+        )
     token = "lia_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.digest_of(token), prefix=token[:8], label=label
+    expires_at = timezone.now() + dt.timedelta(days=days)
+    row = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.digest_of(token),
+        prefix=token[:8],
+        label=label,
+        scope=scope,
+        expires_at=expires_at,
     )
-    audit.record("token.create", user, actor=actor, label=label)
+    audit.record(
+        "token.create",
+        user,
+        actor=actor,
+        token=row.pk,
+        label=label,
+        scope=scope,
+        expires_at=expires_at.isoformat(),
+    )
     return token
 
 
-def user_for_token(token: str) -> User | None:
+def token_for(token: str) -> ApiToken | None:
+    """The token row behind a bearer token, if it still works (not revoked, not expired,
+    its user active)."""
     found = (
         ApiToken.objects.select_related("user", "user__unit")
-        .filter(digest=ApiToken.digest_of(token), revoked=False)
+        .filter(digest=ApiToken.digest_of(token), revoked=False, expires_at__gt=timezone.now())
         .first()
     )
     if found is None or not found.user.is_active:
         return None
     ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-    return found.user
+    return found
+
+
+def user_for_token(token: str) -> User | None:
+    found = token_for(token)
+    return found.user if found is not None else None
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Actor | None = None) -> None:
+    if not token.revoked:
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+        audit.record("token.revoke", token.user, actor=actor, token=token.pk, label=token.label)

@@ -142,6 +142,7 @@ def create_node(country: str, name: str, url: str) -> NewNode:
     is_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     created_home = not home.exists()
     home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o700)
     try:
         check_database()
     except SetupError:
@@ -177,6 +178,7 @@ def create_node(country: str, name: str, url: str) -> NewNode:
                 full_name="Node administrator",
                 actor=Actor.system("init"),
             )
+        node.secure_home(home)
         return NewNode(node.this_node(), password, home)
     except BaseException:
         _undo(home, created_home)

@@ -12,7 +12,8 @@ from django.apps import apps
 from django.db.models import Count
 
 from liaison.core.models import Record
-from liaison.core.node import this_node
+from liaison.core.node import home, this_node
+from liaison.core.worker import worker_status
 
 
 def record_models() -> list[type[Record]]:
@@ -50,4 +51,5 @@ def node_status() -> dict[str, Any]:
     }
     status.update(app_reports())
     status["records"] = record_counts()
+    status["sync_worker"] = worker_status(home())
     return status

@@ -8,7 +8,7 @@ from liaison.crime.models import ConversionFactor, ConversionTable, Drug
 
 @admin.register(Drug)
 class DrugAdmin(admin.ModelAdmin):
-    list_display = ["code", "category", "name_en", "name_vi", "name_lo", "default_unit"]
+    list_display = ["code", "category", "name_en", "name_vi", "name_lo", "name_ru", "default_unit"]
 
 
 class FactorInline(admin.TabularInline):

@@ -578,6 +578,7 @@ class DrugOut(Schema):
     name_en: str
     name_vi: str
     name_lo: str
+    name_ru: str
     default_unit: str
 
 

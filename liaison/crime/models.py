@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import Record
@@ -41,6 +41,7 @@ class Drug(models.Model):
     name_en = models.CharField(_("English name"), max_length=100)
     name_vi = models.CharField(_("Vietnamese name"), max_length=100)
     name_lo = models.CharField(_("Lao name"), max_length=100)
+    name_ru = models.CharField(_("Russian name"), max_length=100, default="")
     default_unit = models.CharField(_("usual unit"), max_length=8, choices=MeasureUnit.choices)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
@@ -83,7 +84,9 @@ class ConversionFactor(models.Model):
 
     table = models.ForeignKey(ConversionTable, on_delete=models.CASCADE, related_name="factors")
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=8, choices=MeasureUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("measure", "unit"), max_length=8, choices=MeasureUnit.choices
+    )
     kg_per_unit = models.DecimalField(
         _("kg per unit"), max_digits=20, decimal_places=9, null=True, blank=True
     )
@@ -263,7 +266,9 @@ class Seizure(Record):
         Drug, on_delete=models.PROTECT, related_name="+", verbose_name=_("drug"), db_index=False
     )
     quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=6)
-    unit = models.CharField(_("unit"), max_length=8, choices=MeasureUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("measure", "unit"), max_length=8, choices=MeasureUnit.choices
+    )
     #: Idempotency key within the case: drug|unit|quantity|occurrence (see services).
     natural_key = models.CharField(max_length=120, editable=False)
     detected_on = models.DateField(editable=False)
@@ -425,7 +430,9 @@ class PrecursorIncident(Record):
         blank=True,
     )
     quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=6)
-    unit = models.CharField(_("unit"), max_length=8, choices=MeasureUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("measure", "unit"), max_length=8, choices=MeasureUnit.choices
+    )
     case = models.ForeignKey(
         DrugCase,
         on_delete=models.SET_NULL,

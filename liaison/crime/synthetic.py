@@ -1,10 +1,12 @@
 """Synthetic national records for demonstrations and tests (``liaison seed``).
 
 Deterministic for a given seed and data set: the same seed, case count, years and end date
-give the same records (uuids included). Patterns (see docs/import.md):
+give the same records (uuids included). The per-country facts (names, seizure mixes, routes …)
+are data: ``data/synthetic.json``. Patterns (see docs/import.md):
 
-* provinces: real gazetteer provinces; those facing the partner country, the capital and the
-  big cities get more cases; Vietnamese records dated from 1 July 2025 are filed under the
+* provinces: real gazetteer provinces; those facing a partner country (the countries the node
+  works with, ``core.countries.partner_countries``), the capital and the big cities get more
+  cases; Vietnamese records dated from 1 July 2025 are filed under the
   post-merger units, with wards of the new units and no district;
 * seasons: more cases in the months around Tết / Lao New Year and at the year's end;
 * about 1.4 defendants per case, 3–4 % of them foreigners (for Viet Nam mostly Lao nationals);
@@ -18,9 +20,12 @@ give the same records (uuids included). Patterns (see docs/import.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
-from dataclasses import dataclass, field
+import random
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,14 +34,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.core import audit
-from liaison.core.gazetteer import MERGER_DATE, successor_of
+from liaison.core.countries import partner_countries
+from liaison.core.gazetteer import fold_vietnamese, successor_of
 from liaison.core.models import Commune, District, Province, Unit
 from liaison.core.node import this_node
 from liaison.core.progress import progress
 from liaison.core.signals import records_written
 from liaison.crime.models import (
     CultivationSite,
-    Drug,
     DrugCase,
     Hotspot,
     Person,
@@ -45,76 +50,29 @@ from liaison.crime.models import (
     TraffickingRing,
 )
 from liaison.crime.services import actor_for, ministry_unit
-from liaison.crime.synthetic_cases import HMONG_GIVEN, LA_GIVEN_M, Generator, weighted
+from liaison.crime.values import seizure_key
 
-# --- places (data/synthetic_places.json) ---------------------------------------------
-
-_PLACES = json.loads(
-    (Path(__file__).parent / "data" / "synthetic_places.json").read_text(encoding="utf-8")
-)
-#: Lao districts (the gazetteer has none): province → [(Lao, romanised)]
-LA_DISTRICTS = {
-    province: [(lao, latin) for lao, latin in districts]
-    for province, districts in _PLACES["la_districts"].items()
-}
-#: Big cities and trafficking hubs: province → weight (an inland province weighs 1)
-PROVINCE_WEIGHTS: dict[str, float] = _PLACES["province_weights"]
-BORDER_WEIGHT = 12.0  # a province facing the partner country
+DATA_FILE = Path(__file__).resolve().parent / "data" / "synthetic.json"
 
 MONTH_WEIGHT = (1.3, 1.25, 1.0, 1.05, 0.9, 0.9, 0.95, 0.95, 1.0, 1.0, 1.1, 1.3)
-
-# --- seizure mixes: drug → (share of cases with it, unit, median, lognormal sigma) -----
-
-MIX: dict[str, list[tuple[str, float, str, float, float]]] = {
-    "VN": [
-        ("methamphetamine_tablets", 0.34, "tablet", 90, 1.8),
-        ("crystal_methamphetamine", 0.30, "g", 40, 1.5),
-        ("heroin", 0.30, "g", 35, 1.5),
-        ("cannabis_herb", 0.06, "g", 80, 1.4),
-        ("opium", 0.04, "g", 50, 1.4),
-        ("ketamine", 0.02, "g", 50, 1.6),
-        ("mdma", 0.01, "tablet", 20, 1.2),
-        ("opium_poppy_plants", 0.003, "plant", 60, 1.0),
-    ],
-    "LA": [
-        ("methamphetamine_tablets", 0.55, "tablet", 2600, 2.0),
-        ("crystal_methamphetamine", 0.30, "kg", 0.6, 1.7),
-        ("cannabis_herb", 0.10, "kg", 3.3, 1.8),
-        ("heroin", 0.10, "kg", 0.35, 1.5),
-        ("opium", 0.05, "kg", 0.8, 1.4),
-        ("ketamine", 0.02, "kg", 2.5, 1.7),
-        ("mdma", 0.005, "tablet", 60, 1.2),
-        ("cocaine", 0.001, "kg", 0.25, 1.5),
-    ],
-}
-FOREIGN = {
-    "VN": [("LA", 0.6), ("CN", 0.25), ("TH", 0.05), ("KH", 0.05), ("MM", 0.05)],
-    "LA": [("VN", 0.35), ("CN", 0.3), ("TH", 0.2), ("MM", 0.15)],
-}
-PARTNER = {"VN": "LA", "LA": "VN"}
-ROUTES = {
-    "VN": [
-        "Lào → Nghệ An → Hà Nội",
-        "Lào → Điện Biên → Hà Nội",
-        "Lào → Quảng Trị → TP. Hồ Chí Minh",
-        "Lào → Sơn La → Hà Nội",
-        "Tam giác vàng → Lào → Hà Tĩnh",
-    ],
-    "LA": [
-        "ສາມຫຼ່ຽມຄຳ → ບໍ່ແກ້ວ → ວຽງຈັນ",
-        "ຫຼວງນ້ຳທາ → ອຸດົມໄຊ → ຫົວພັນ → ຫວຽດນາມ",
-        "ບໍ່ແກ້ວ → ສະຫວັນນະເຂດ → ຫວຽດນາມ",
-        "ວຽງຈັນ → ໄທ",
-    ],
-}
-HOTSPOT_KIND = [
+TRANSPORT = [
+    ("motorbike", 0.35),
+    ("car", 0.2),
+    ("truck", 0.12),
+    ("foot", 0.15),
+    ("bus", 0.06),
+    ("boat", 0.05),
+    ("post", 0.04),
+    ("air", 0.03),
+]
+CASE_STATUS = [("closed", 0.45), ("prosecuted", 0.3), ("investigating", 0.2), ("open", 0.05)]
+HOTSPOT_KINDS = [
     ("retail", 0.45),
     ("den", 0.25),
     ("transit", 0.15),
     ("crossing", 0.1),
     ("cultivation", 0.05),
 ]
-#: Precursor chemicals and their table of the 1988 Convention
 PRECURSORS = [
     ("Ephedrine", "I"),
     ("Pseudoephedrine", "I"),
@@ -124,15 +82,14 @@ PRECURSORS = [
     ("Hydrochloric acid", "II"),
     ("Acetone", "II"),
 ]
-RECORD_KINDS = (
-    "cases",
-    "persons",
-    "seizures",
-    "rings",
-    "hotspots",
-    "cultivation-sites",
-    "precursor-incidents",
-)
+
+
+@functools.cache
+def synthetic_data() -> dict[str, Any]:
+    """Names per nationality and the seizure mix, foreigners, routes … per node country."""
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
 
 
 @dataclass
@@ -142,59 +99,121 @@ class _Place:
     districts: list[tuple[str, str]]
 
 
-def _places(country: str) -> list[_Place]:
-    provinces = Province.objects.filter(country__code=country).order_by("code")
-    if country == "VN":
-        provinces = provinces.filter(valid_to__isnull=False)  # the 63 pre-merger provinces
-    partner = PARTNER.get(country, "")
+def _weighted(rng: random.Random, items: list[tuple[Any, float]]) -> Any:
+    return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
+
+
+class Generator:
+    def __init__(self, seed: int, country: str) -> None:
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.country = country
+        self.names: dict[str, dict[str, Any]] = synthetic_data()["names"]
+
+    def uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    # names ---------------------------------------------------------------------------
+    def vietnamese_name(self, names: dict[str, Any], sex: str, minority: bool) -> tuple[str, str]:
+        """Kinh names; in the border highlands also Hmong and Thái ones."""
+        r = self.rng
+        if minority and r.random() < names["highland_share"]:
+            highland = names["highland"]
+            family = r.choice(highland["family"])
+            middle = r.choice([*highland["middle"], highland["last_middle"][sex]])
+            name = f"{family} {middle} {r.choice(highland['given'])}"
+        elif minority:
+            valley = names["valley"]
+            middle = valley["middle"][sex]
+            given = r.choice(names["given"][sex])
+            name = f"{r.choice(valley['family'])} {middle} {given}"
+        else:
+            middle = r.choice(names["middle"][sex])
+            given = r.choice(names["given"][sex])
+            name = f"{r.choice(names['family'])} {middle} {given}"
+        return name, fold_vietnamese(name)
+
+    def given_family_name(self, names: dict[str, Any], sex: str) -> tuple[str, str]:
+        """(script, romanisation) pairs: given name, then family name."""
+        given = self.rng.choice(names["given"][sex])
+        family = self.rng.choice(names["family"])
+        return f"{given[0]} {family[0]}", f"{given[1]} {family[1]}"
+
+    def name(self, nationality: str, sex: str, minority: bool) -> tuple[str, str]:
+        names = self.names[nationality]
+        if names["style"] == "vietnamese":
+            return self.vietnamese_name(names, sex, minority)
+        if names["style"] == "given_family":
+            return self.given_family_name(names, sex)
+        full, latin = self.rng.choice(names["names"])
+        return full, latin
+
+    def id_number(self, nationality: str, province: Province, sex: str, birth: dt.date) -> str:
+        """A national id number of the nationality's shape (none where the data has none)."""
+        pattern = self.names[nationality].get("id_number")
+        if not pattern or self.rng.random() >= 0.8:
+            return ""
+        return str(pattern).format(
+            stats_code=province.stats_code or "01",
+            sex_digit="0" if sex == "M" else "1",
+            birth_yy=f"{birth.year % 100:02d}",
+            serial=f"{self.rng.randrange(10**6):06d}",
+        )
+
+    def quantity(self, unit: str, median: float, sigma: float) -> Decimal:
+        value = median * math.exp(self.rng.gauss(0, sigma))
+        if unit in {"tablet", "plant"}:
+            return Decimal(max(1, round(value)))
+        if unit == "g":
+            return Decimal(str(max(0.1, round(value, 1))))
+        return Decimal(str(max(0.001, round(value, 3))))
+
+
+def _later_unit(province: Province, day: dt.date) -> bool:
+    """Whether a record on ``day`` is filed under the unit that succeeded ``province`` (Viet
+    Nam's provinces merged on 1 July 2025)."""
+    return province.valid_to is not None and day > province.valid_to
+
+
+def _places(country: str, profile: dict[str, Any]) -> list[_Place]:
+    # The provinces of the earliest era: records after a reform move to the successors.
+    provinces = Province.objects.filter(country__code=country, valid_from__isnull=True)
+    provinces = provinces.order_by("code")
     border = {
         p.id
         for p in Province.objects.filter(
-            country__code=country, is_border=True, faces__country__code=partner
+            country__code=country, is_border=True, faces__country__code__in=partner_countries()
         )
     }
+    busy: dict[str, float] = profile["busy_provinces"]
     districts: dict[int, list[tuple[str, str]]] = {}
     for d in District.objects.filter(province__in=provinces):
         districts.setdefault(d.province_id, []).append((d.name, d.name_en))
     places = []
     for p in provinces:
-        weight = PROVINCE_WEIGHTS.get(p.code, BORDER_WEIGHT if p.id in border else 1.0)
-        found = districts.get(p.id) or LA_DISTRICTS.get(p.code, [])
+        weight = busy.get(p.code, 12.0 if p.id in border else 1.0)
+        found = districts.get(p.id) or [tuple(d) for d in profile["districts"].get(p.code, [])]
         places.append(_Place(p, weight, found))
     return places
+
+
+def _seizure(
+    gen: Generator, drug: str, unit: str, q: Decimal, n: int, filed: dict[str, Any]
+) -> dict[str, Any]:
+    """A seizure row: the ``n``-th of this drug, unit and quantity in its case."""
+    return {
+        "uuid": gen.uuid(),
+        "drug_id": drug,
+        "quantity": q,
+        "unit": unit,
+        "natural_key": seizure_key(drug, unit, q, n),
+        **filed,
+    }
 
 
 def _owner_units(places: list[_Place], fallback: Unit) -> dict[int, Unit]:
     by_province = {u.province_id: u for u in Unit.objects.filter(kind="province_police")}
     return {p.province.id: by_province.get(p.province.id, fallback) for p in places}
-
-
-class _Where:
-    """Where a case of a given day is filed: Vietnamese records dated from the merger go to
-    the post-merger province, with a ward of the new units and no district."""
-
-    def __init__(self, gen: Generator) -> None:
-        self.rng = gen.rng
-        self.country = gen.country
-        self.successors: dict[int, Province] = {}
-        self.post_wards: dict[int, list[str]] = {}
-        if self.country == "VN":
-            wards = Commune.objects.filter(district__isnull=True)
-            for province_id, name in wards.values_list("province_id", "name"):
-                self.post_wards.setdefault(province_id, []).append(name)
-
-    def __call__(self, place: _Place, day: dt.date) -> dict[str, Any]:
-        province = place.province
-        district, commune = "", ""
-        if self.country == "VN" and day >= MERGER_DATE:
-            if province.id not in self.successors:
-                self.successors[province.id] = successor_of(province, day)
-            province = self.successors[province.id]
-            wards = self.post_wards.get(province.id)
-            commune = self.rng.choice(wards) if wards else ""
-        elif place.districts:
-            district = self.rng.choice(place.districts)[0]
-        return {"province": province, "district": district, "commune": commune}
 
 
 def generate(
@@ -207,16 +226,25 @@ def generate(
     """Write ``cases`` synthetic cases with their persons, seizures and related records."""
     node = this_node()
     country = node.country
-    gen = Generator(seed, country, ROUTES.get(country, [""]))
+    gen = Generator(seed, country)
     rng = gen.rng
     end = end or (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
     start = end - dt.timedelta(days=round(365.25 * years)) + dt.timedelta(days=1)
     fallback = owner or ministry_unit()
-    places = _places(country)
+    data = synthetic_data()
+    profile = data["countries"].get(country)
+    if profile is None or country not in data["names"]:
+        raise ValueError(f"there is no synthetic data for {country} (crime/data/synthetic.json)")
+    places = _places(country, profile)
     if not places:
         raise ValueError(f"the gazetteer has no provinces for {country}")
     owners = _owner_units(places, fallback)
-    where = _Where(gen)
+    successor_cache: dict[tuple[int, bool], Province] = {}
+    post_wards: dict[int, list[str]] = {}
+    # Communes of units formed by a reform have no district (Viet Nam since July 2025).
+    later_communes = Commune.objects.filter(district__isnull=True, province__country__code=country)
+    for pid, name in later_communes.values_list("province_id", "name"):
+        post_wards.setdefault(pid, []).append(name)
     unit_for_successor = {u.province_id: u for u in Unit.objects.filter(kind="province_police")}
 
     # Days with seasonal weights and a slight upward trend.
@@ -231,10 +259,20 @@ def generate(
         raise ValueError(f"this node already holds records seeded with --seed {seed}")
 
     now = timezone.now()
-    counts = dict.fromkeys(RECORD_KINDS, 0)
+    kinds = (
+        "cases",
+        "persons",
+        "seizures",
+        "rings",
+        "hotspots",
+        "cultivation-sites",
+        "precursor-incidents",
+    )
+    counts = dict.fromkeys(kinds, 0)
     persons_by_province: dict[int, list[Person]] = {}
-    mix = MIX.get(country, MIX["VN"])
-    foreign_mix = FOREIGN.get(country, FOREIGN["VN"])
+    mix = profile["mix"]
+    foreign_mix = profile["foreign"]
+    routes = profile["routes"] or [""]
     with transaction.atomic(), progress("Seeding", cases) as bar:
         batch_cases: list[DrugCase] = []
         pending: list[tuple[DrugCase, list[dict[str, Any]], list[dict[str, Any]]]] = []
@@ -262,8 +300,17 @@ def generate(
             pending.clear()
 
         for n, (day, place) in enumerate(zip(chosen_days, chosen_places, strict=True), start=1):
-            filed = where(place, day)
-            province = filed["province"]
+            province = place.province
+            district, commune = "", ""
+            if _later_unit(province, day):
+                key = (province.id, True)
+                if key not in successor_cache:
+                    successor_cache[key] = successor_of(province, day)
+                province = successor_cache[key]
+                wards = post_wards.get(province.id)
+                commune = rng.choice(wards) if wards else ""
+            elif place.districts:
+                district = rng.choice(place.districts)[0]
             owner_unit = unit_for_successor.get(province.id) or owners[place.province.id]
             created = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
             created += dt.timedelta(minutes=rng.randrange(600))
@@ -275,22 +322,96 @@ def generate(
                 "updated_at": min(created, now),
                 "owner_unit_id": owner_unit.id,
             }
-            case = gen.case(f"{prefix}-{day.year}-{n:06d}", day, filed, common)
+            case = DrugCase(
+                uuid=gen.uuid(),
+                case_ref=f"{prefix}-{day.year}-{n:06d}",
+                detected_on=day,
+                province_id=province.id,
+                district=district,
+                commune=commune,
+                summary="",
+                status=_weighted(rng, CASE_STATUS),
+                route=rng.choice(routes) if rng.random() < 0.3 else "",
+                transport_mode=_weighted(rng, TRANSPORT),
+                joint_case_ref=(
+                    f"JC-{day.year}-{rng.randrange(1, 6):02d}" if rng.random() < 0.0008 else ""
+                ),
+                **common,
+            )
             batch_cases.append(case)
-            border = place.weight == BORDER_WEIGHT
-            people = gen.persons(day, province, border, foreign_mix, common)
-            seized = gen.seizures(mix, day, province, common)
+            count = _weighted(rng, [(1, 0.70), (2, 0.20), (3, 0.07), (4, 0.03)])
+            minority = place.weight == 12.0 and rng.random() < 0.35
+            people = []
+            for i in range(count + (1 if rng.random() < 0.12 else 0)):
+                role = "defendant" if i < count else rng.choice(["suspect", "witness"])
+                foreign = rng.random() < 0.035
+                nationality = _weighted(rng, foreign_mix) if foreign else country
+                sex = "M" if rng.random() < 0.87 else "F"
+                full, latin = gen.name(nationality, sex, minority)
+                birth = day - dt.timedelta(days=rng.randrange(18 * 365, 62 * 365))
+                precision = _weighted(rng, [("day", 0.75), ("year", 0.18), ("month", 0.07)])
+                text = {
+                    "day": birth.isoformat(),
+                    "month": birth.isoformat()[:7],
+                    "year": str(birth.year),
+                }[precision]
+                id_number = gen.id_number(nationality, province, sex, birth)
+                phones = ""
+                if rng.random() < 0.6:
+                    phones = f"{profile['phone_prefix']}{rng.randrange(10**8):08d}"
+                people.append(
+                    {
+                        "uuid": gen.uuid(),
+                        "person_ref": f"P{i + 1}",
+                        "full_name": full,
+                        "latin_name": latin,
+                        "sex": sex,
+                        "birth_date": text,
+                        "birth_precision": precision,
+                        "birth_year": birth.year,
+                        "birth_month": birth.month if precision != "year" else None,
+                        "birth_day": birth.day if precision == "day" else None,
+                        "nationality": nationality,
+                        "id_number": id_number,
+                        "phones": phones,
+                        "role": role,
+                        "detected_on": day,
+                        "province_id": province.id,
+                        **common,
+                    }
+                )
+            seized = []
+            taken: dict[str, int] = {}
+
+            filed = {"detected_on": day, "province_id": province.id, **common}
+            for drug, share, unit, median, sigma in mix:
+                if rng.random() < share:
+                    q = gen.quantity(unit, median, sigma)
+                    base = seizure_key(drug, unit, q, 0)
+                    taken[base] = taken.get(base, 0) + 1
+                    seized.append(_seizure(gen, drug, unit, q, taken[base], filed))
+            if not seized:
+                drug, _share, unit, median, sigma = mix[rng.randrange(3)]
+                q = gen.quantity(unit, median, sigma)
+                seized.append(_seizure(gen, drug, unit, q, 1, filed))
             pending.append((case, people, seized))
             if len(batch_cases) >= 1000:
                 flush()
         if batch_cases:
             flush()
         counts["cases"] = cases
-        related = _Related(gen, start, end, places, owners, fallback, node.id)
-        counts["hotspots"] = _hotspots(related, cases)
-        counts["rings"] = _rings(related, cases, persons_by_province)
-        counts["cultivation-sites"] = _cultivation_sites(related, cases)
-        counts["precursor-incidents"] = _precursor_incidents(related, cases)
+        _related(
+            gen,
+            profile,
+            cases,
+            (start, end),
+            places,
+            owners,
+            fallback,
+            persons_by_province,
+            counts,
+            node.id,
+        )
         audit.record(
             "crime.seed",
             actor=actor_for(None),
@@ -303,95 +424,87 @@ def generate(
     return counts
 
 
-@dataclass
-class _Related:
-    """What the records around the cases share: the generator, the period, the places and
-    who owns the records of each place."""
+def _related(
+    gen: Generator,
+    profile: dict[str, Any],
+    cases: int,
+    period: tuple[dt.date, dt.date],
+    places: list[_Place],
+    owners: dict[int, Unit],
+    fallback: Unit,
+    persons_by_province: dict[int, list[Person]],
+    counts: dict[str, int],
+    origin: str,
+) -> None:
+    rng = gen.rng
+    start, end = period
+    span = (end - start).days
+    country = gen.country
+    now = timezone.now()
+    weights = [p.weight for p in places]
 
-    gen: Generator
-    start: dt.date
-    end: dt.date
-    places: list[_Place]
-    owners: dict[int, Unit]
-    fallback: Unit
-    origin: str
-    now: dt.datetime = field(default_factory=timezone.now)
+    def when() -> dt.date:
+        return start + dt.timedelta(days=rng.randrange(span + 1))
 
-    def place(self) -> _Place:
-        return self.gen.rng.choices(self.places, weights=[p.weight for p in self.places])[0]
-
-    def when(self) -> dt.date:
-        span = (self.end - self.start).days
-        return self.start + dt.timedelta(days=self.gen.rng.randrange(span + 1))
-
-    def later(self, day: dt.date, share: float, days: tuple[int, int]) -> dt.date | None:
-        """For ``share`` of the records, a day some ``days`` after ``day`` (None if that
-        day has not come yet at the end of the period)."""
-        rng = self.gen.rng
-        later = day + dt.timedelta(days=rng.randrange(*days)) if rng.random() < share else None
-        return later if later and later <= self.end else None
-
-    def at(self, place: _Place, day: dt.date) -> Province:
-        if self.gen.country == "VN" and day >= MERGER_DATE:
+    def at(place: _Place, day: dt.date) -> Province:
+        if _later_unit(place.province, day):
             return successor_of(place.province, day)
         return place.province
 
-    def stamp(self, obj: Any, place: _Place) -> None:
-        obj.uuid = self.gen.uuid()
-        obj.origin, obj.origin_country, obj.version = self.origin, self.gen.country, 1
-        obj.created_at = obj.updated_at = self.now
-        obj.owner_unit = self.owners.get(place.province.id, self.fallback)
+    def stamp(obj: Any, place: _Place) -> None:
+        obj.uuid = gen.uuid()
+        obj.origin, obj.origin_country, obj.version = origin, country, 1
+        obj.created_at = obj.updated_at = now
+        obj.owner_unit = owners.get(place.province.id, fallback)
 
-
-def _hotspots(related: _Related, cases: int) -> int:
-    gen, rng, country = related.gen, related.gen.rng, related.gen.country
-    word = "Bản" if country == "VN" else "ບ້ານ"
-    villages = HMONG_GIVEN if country == "VN" else [n for n, _ in LA_GIVEN_M]
     hotspots = []
     for i in range(max(1, cases // 60)):
-        place = related.place()
-        found = related.when()
-        eradicated = related.later(found, 0.35, (30, 400))
+        place = rng.choices(places, weights=weights)[0]
+        found = when()
+        eradicated = None
+        if rng.random() < 0.35:
+            eradicated = found + dt.timedelta(days=rng.randrange(30, 400))
+        if eradicated and eradicated > end:
+            eradicated = None
         district = rng.choice(place.districts)[0] if place.districts else ""
-        village = rng.choice(villages)
         h = Hotspot(
             hotspot_ref=f"HS-S{gen.seed}-{i + 1:05d}",
-            name=f"{word} {village} {i + 1}",
-            kind=weighted(rng, HOTSPOT_KIND),
-            province=related.at(place, eradicated or found),
+            name=f"{profile['village']} {rng.choice(profile['village_names'])} {i + 1}",
+            kind=_weighted(rng, HOTSPOT_KINDS),
+            province=at(place, eradicated or found),
             district=district,
             status="eradicated" if eradicated else "active",
             identified_on=found,
             eradicated_on=eradicated,
         )
-        related.stamp(h, place)
+        stamp(h, place)
         hotspots.append(h)
     Hotspot.objects.bulk_create(hotspots)
-    return len(hotspots)
+    counts["hotspots"] = len(hotspots)
 
-
-def _rings(related: _Related, cases: int, persons_by_province: dict[int, list[Person]]) -> int:
-    gen, rng, country = related.gen, related.gen.rng, related.gen.country
-    word = "Đường dây" if country == "VN" else "ເຄືອຂ່າຍ"
     rings = []
     members: list[list[Person]] = []
     for i in range(max(1, cases // 150)):
-        place = related.place()
-        found = related.when()
-        dismantled = related.later(found, 0.6, (60, 500))
-        pool = persons_by_province.get(related.at(place, found).id, [])
+        place = rng.choices(places, weights=weights)[0]
+        found = when()
+        dismantled = None
+        if rng.random() < 0.6:
+            dismantled = found + dt.timedelta(days=rng.randrange(60, 500))
+        if dismantled and dismantled > end:
+            dismantled = None
+        pool = persons_by_province.get(at(place, found).id, [])
         chosen = rng.sample(pool, min(len(pool), rng.randrange(2, 7)))
         r = TraffickingRing(
             ring_ref=f"RG-S{gen.seed}-{i + 1:04d}",
-            name=f"{word} {chosen[0].full_name if chosen else i + 1}",
-            province=related.at(place, dismantled or found),
+            name=f"{profile['ring']} {chosen[0].full_name if chosen else i + 1}",
+            province=at(place, dismantled or found),
             leader=chosen[0].full_name if chosen else "",
-            route=rng.choice(ROUTES.get(country, [""])),
+            route=rng.choice(profile["routes"] or [""]),
             status="dismantled" if dismantled else "active",
             identified_on=found,
             dismantled_on=dismantled,
         )
-        related.stamp(r, place)
+        stamp(r, place)
         rings.append(r)
         members.append(chosen)
     TraffickingRing.objects.bulk_create(rings)
@@ -403,21 +516,20 @@ def _rings(related: _Related, cases: int, persons_by_province: dict[int, list[Pe
             for p in ms
         ]
     )
-    return len(rings)
+    counts["rings"] = len(rings)
 
+    from liaison.crime.models import Drug
 
-def _cultivation_sites(related: _Related, cases: int) -> int:
-    gen, rng, country = related.gen, related.gen.rng, related.gen.country
     poppy = Drug.objects.get(code="opium_poppy_plants")
-    mountain = [p for p in related.places if p.weight >= BORDER_WEIGHT] or related.places
+    mountain = [p for p in places if p.weight >= 12] or places
     sites = []
-    for i in range(max(1, cases // (500 if country == "VN" else 150))):
+    for i in range(max(1, cases // profile["cases_per_cultivation_site"])):
         place = rng.choice(mountain)
-        found = related.when()
-        plants = int(rng.lognormvariate(math.log(150 if country == "VN" else 3000), 0.9))
+        found = when()
+        plants = int(rng.lognormvariate(math.log(profile["median_plants"]), 0.9))
         site = CultivationSite(
             site_ref=f"CS-S{gen.seed}-{i + 1:04d}",
-            province=related.at(place, found),
+            province=at(place, found),
             district=rng.choice(place.districts)[0] if place.districts else "",
             crop=poppy,
             plants=plants,
@@ -425,29 +537,26 @@ def _cultivation_sites(related: _Related, cases: int) -> int:
             found_on=found,
             destroyed_on=found + dt.timedelta(days=rng.randrange(0, 10)),
         )
-        related.stamp(site, place)
+        stamp(site, place)
         sites.append(site)
     CultivationSite.objects.bulk_create(sites)
-    return len(sites)
+    counts["cultivation-sites"] = len(sites)
 
-
-def _precursor_incidents(related: _Related, cases: int) -> int:
-    gen, rng = related.gen, related.gen.rng
     incidents = []
     for i in range(max(1, cases // 1000)):
-        place = related.place()
-        day = related.when()
+        place = rng.choices(places, weights=weights)[0]
+        day = when()
         chemical, table = rng.choice(PRECURSORS)
         inc = PrecursorIncident(
             incident_ref=f"PI-S{gen.seed}-{i + 1:04d}",
             occurred_on=day,
-            province=related.at(place, day),
+            province=at(place, day),
             chemical=chemical,
             convention_table=table,
             quantity=Decimal(str(round(rng.lognormvariate(math.log(200), 1.2), 1))),
             unit=rng.choice(["kg", "l"]),
         )
-        related.stamp(inc, place)
+        stamp(inc, place)
         incidents.append(inc)
     PrecursorIncident.objects.bulk_create(incidents)
-    return len(incidents)
+    counts["precursor-incidents"] = len(incidents)

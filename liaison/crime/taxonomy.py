@@ -14,14 +14,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-#: code, UNODC category, English, Vietnamese, Lao, usual unit
-DRUGS: list[tuple[str, str, str, str, str, str]] = [
+#: code, UNODC category, English, Vietnamese, Lao, Russian, usual unit
+DRUGS: list[tuple[str, str, str, str, str, str, str]] = [
     (
         "methamphetamine_tablets",
         "Amphetamine-type stimulants",
         "Methamphetamine tablets",
         "Ma túy tổng hợp dạng viên",
         "ຢາບ້າ (ຢາເມັດ)",
+        "Метамфетамин в таблетках",
         "tablet",
     ),
     (
@@ -30,18 +31,28 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Crystalline methamphetamine",
         "Ma túy đá",
         "ຢາໄອສ໌",
+        "Кристаллический метамфетамин",
         "kg",
     ),
-    ("heroin", "Opioids", "Heroin", "Heroin", "ເຮໂຣອີນ", "kg"),
-    ("opium", "Opioids", "Opium", "Thuốc phiện", "ຝິ່ນ", "kg"),
-    ("cannabis_herb", "Cannabis", "Cannabis herb", "Cần sa", "ກັນຊາ", "kg"),
-    ("cannabis_plants", "Cannabis", "Cannabis plants", "Cây cần sa", "ຕົ້ນກັນຊາ", "plant"),
+    ("heroin", "Opioids", "Heroin", "Heroin", "ເຮໂຣອີນ", "Героин", "kg"),
+    ("opium", "Opioids", "Opium", "Thuốc phiện", "ຝິ່ນ", "Опий", "kg"),
+    ("cannabis_herb", "Cannabis", "Cannabis herb", "Cần sa", "ກັນຊາ", "Марихуана", "kg"),
+    (
+        "cannabis_plants",
+        "Cannabis",
+        "Cannabis plants",
+        "Cây cần sa",
+        "ຕົ້ນກັນຊາ",
+        "Растения конопли",
+        "plant",
+    ),
     (
         "ketamine",
         "Ketamine and phencyclidine-type substances",
         "Ketamine",
         "Ketamine",
         "ເຄຕາມີນ",
+        "Кетамин",
         "kg",
     ),
     (
@@ -50,15 +61,17 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "MDMA (ecstasy)",
         "Thuốc lắc (MDMA)",
         "ຢາອີ (MDMA)",
+        "МДМА (экстази)",
         "tablet",
     ),
-    ("cocaine", "Cocaine-type", "Cocaine", "Cocaine", "ໂຄເຄນ", "kg"),
+    ("cocaine", "Cocaine-type", "Cocaine", "Cocaine", "ໂຄເຄນ", "Кокаин", "kg"),
     (
         "opium_poppy_plants",
         "Opioids",
         "Opium poppy plants",
         "Cây thuốc phiện",
         "ຕົ້ນຝິ່ນ",
+        "Растения опийного мака",
         "plant",
     ),
     (
@@ -67,6 +80,7 @@ DRUGS: list[tuple[str, str, str, str, str, str]] = [
         "Precursor chemicals",
         "Tiền chất",
         "ສານເຄມີຕັ້ງຕົ້ນ",
+        "Прекурсоры",
         "l",
     ),
 ]
@@ -111,14 +125,15 @@ DEFAULT_TABLE = "lao-mps-2024"
 
 def install(drug_model: Any, table_model: Any, factor_model: Any) -> None:
     """Create or update the taxonomy rows (used by the data migration; idempotent)."""
-    for order, (code, category, en, vi, lo, unit) in enumerate(DRUGS):
+    # The model as of the calling migration: names in languages added later are left out.
+    fields = {f.name for f in drug_model._meta.get_fields()}
+    for order, (code, category, en, vi, lo, ru, unit) in enumerate(DRUGS):
+        names = {"name_en": en, "name_vi": vi, "name_lo": lo, "name_ru": ru}
         drug_model.objects.update_or_create(
             code=code,
             defaults={
                 "category": category,
-                "name_en": en,
-                "name_vi": vi,
-                "name_lo": lo,
+                **{field: name for field, name in names.items() if field in fields},
                 "default_unit": unit,
                 "sort_order": order,
             },

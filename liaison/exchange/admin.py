@@ -3,28 +3,16 @@ peering and releasing go through `liaison peer` / the release pages, which check
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from liaison.core.admin import ReadOnlyAdmin
 from liaison.exchange.models import Peer, Release
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Peer)
-class PeerAdmin(ReadOnly):
+class PeerAdmin(ReadOnlyAdmin):
     list_display = (
         "name",
         "node_id",
@@ -40,7 +28,7 @@ class PeerAdmin(ReadOnly):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
-        from liaison.exchange.services import this_node
+        from liaison.exchange.services.peers import this_node
 
         me = this_node()
         extra = {
@@ -51,7 +39,7 @@ class PeerAdmin(ReadOnly):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ReadOnly):
+class ReleaseAdmin(ReadOnlyAdmin):
     list_display = (
         "kind",
         "record_uuid",

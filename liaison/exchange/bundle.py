@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from liaison.exchange import envelope as env
-from liaison.exchange import services
 from liaison.exchange.models import OutboxEntry, Peer, PeerStatus
+from liaison.exchange.services.inbox import ApplyResult, apply_envelopes, note_rejection
+from liaison.exchange.services.peers import issue_stamp, peer_keys, signer, this_node
 
 MAX_BUNDLE_LINE = env.MAX_ENVELOPE_BYTES + 1024
 
@@ -39,15 +40,15 @@ def export_bundle(peer: Peer, out: IO[bytes]) -> int:
         digest.update(line)
         lines.append(line)
         through = seq
-    me = services.this_node()
-    manifest = services.signer().sign_json(
+    me = this_node()
+    manifest = signer().sign_json(
         {
             "origin": me.id,
             "to": peer.node_id,
             "count": len(lines),
             "entries_sha256": digest.hexdigest(),
             "through": through,
-            "issued_at": services.issue_stamp(),
+            "issued_at": issue_stamp(),
         },
         env.TYP_BUNDLE,
     )
@@ -79,13 +80,13 @@ def read_bundle(path: Path) -> tuple[Peer, dict[str, Any], list[tuple[int, str]]
                 f"{path}: made by node {str(origin)[:64]!r}, which is not an active peer",
             )
         try:
-            manifest = env.parse_statement(token, services.peer_keys(peer), env.TYP_BUNDLE)
+            manifest = env.parse_statement(token, peer_keys(peer), env.TYP_BUNDLE)
         except env.EnvelopeError as exc:
-            services.note_rejection(peer, exc.reason, f"bundle {path.name}: manifest: {exc}")
+            note_rejection(peer, exc.reason, f"bundle {path.name}: manifest: {exc}")
             raise BundleError(exc.reason, f"{path} line 1: manifest refused: {exc}") from exc
-        me = services.this_node().id
+        me = this_node().id
         if manifest.get("origin") != peer.node_id or manifest.get("to") != me:
-            services.note_rejection(
+            note_rejection(
                 peer, "not_addressed", f"bundle {path.name} is for {manifest.get('to')!r}"
             )
             raise BundleError(
@@ -111,7 +112,7 @@ def read_bundle(path: Path) -> tuple[Peer, dict[str, Any], list[tuple[int, str]]
                 ) from exc
             items.append((seq, jws))
     if digest.hexdigest() != manifest.get("entries_sha256") or len(items) != manifest.get("count"):
-        services.note_rejection(
+        note_rejection(
             peer, "bad_signature", f"bundle {path.name}: contents do not match its signed manifest"
         )
         raise BundleError(
@@ -121,13 +122,10 @@ def read_bundle(path: Path) -> tuple[Peer, dict[str, Any], list[tuple[int, str]]
     return peer, manifest, items
 
 
-def import_bundle(path: Path) -> services.ApplyResult:
+def import_bundle(path: Path) -> ApplyResult:
     peer, _manifest, items = read_bundle(path)
-    total = services.ApplyResult()
+    total = ApplyResult()
     for i in range(0, len(items), 1000):
-        part = services.apply_envelopes(peer, items[i : i + 1000], cursor=None, source="bundle")
-        total.applied += part.applied
-        total.ignored += part.ignored
-        total.rejected.extend(part.rejected)
+        total.add(apply_envelopes(peer, items[i : i + 1000], cursor=None, source="bundle"))
     total.cursor = peer.pull_cursor
     return total

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
-from liaison.exchange import services
 from liaison.exchange.envelope import EnvelopeError, strict_json
 from liaison.exchange.models import Peer
+from liaison.exchange.services.inbox import MAX_FEED_BYTES
+from liaison.exchange.services.signing import sign_request
 
 USER_AGENT = "liaison-federation/1"
 
@@ -64,7 +65,7 @@ class PeerClient:
         self.close()
 
     def _call(self, method: str, path: str, body: bytes = b"", limit: int = 1024 * 1024) -> bytes:
-        headers = services.sign_request(method, path, body, self.peer.node_id)
+        headers = sign_request(method, path, body, self.peer.node_id)
         if body:
             headers["Content-Type"] = "application/json"
         url = self.peer.url.rstrip("/") + path
@@ -80,8 +81,9 @@ class PeerClient:
             ) from exc
 
     def feed(self, after: int, limit: int) -> dict[str, Any]:
-        raw = self._call("GET", f"/federation/v1/feed?after={after}&limit={limit}",
-                         limit=services.MAX_FEED_BYTES)  # fmt: skip
+        raw = self._call(
+            "GET", f"/federation/v1/feed?after={after}&limit={limit}", limit=MAX_FEED_BYTES
+        )
         try:
             page = strict_json(raw, "feed page")
         except EnvelopeError as exc:

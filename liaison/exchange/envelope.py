@@ -4,7 +4,8 @@ Plain typed Python, no Django: it can be tested (and fuzzed) without a database.
 
 An envelope's payload is the canonical JSON (keys sorted, UTF-8, no whitespace) of::
 
-    {"kind": "cases", "uuid": "…", "origin": "vn-…", "origin_country": "VN", "version": 3,
+    {"kind": "cases", "uuid": "…", "origin": "<node id>", "origin_country": "<ISO 3166-1>",
+     "version": 3,
      "markings": {"tlp": "AMBER", "handling": "H0", "handling_note": "", "released_to": [...]},
      "body": {...}, "op": "upsert" | "recall", "issued_at": "2026-11-23T14:16:01.123456Z"}
 

@@ -10,14 +10,14 @@ from liaison.core.models import Record
 def record_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw or not isinstance(instance, Record):
         return
-    from liaison.exchange import services
+    from liaison.exchange.services.release import record_changed
 
-    services.record_changed(instance)
+    record_changed(instance)
 
 
 def record_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     if not isinstance(instance, Record):
         return
-    from liaison.exchange import services
+    from liaison.exchange.services.release import record_deleted
 
-    services.record_deleted(instance)
+    record_deleted(instance)

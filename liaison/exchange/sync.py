@@ -17,9 +17,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from liaison.exchange import envelope as env
-from liaison.exchange import services
 from liaison.exchange.client import PeerClient, PeerUnreachable, fetch_identity
 from liaison.exchange.models import Peer, PeerStatus
+from liaison.exchange.services.inbox import apply_envelopes, apply_summary
+from liaison.exchange.services.outbox import outbox_head
+from liaison.exchange.services.peers import learn_rotations, peer_keys
+from liaison.exchange.services.receipts import build_receipt, receipt_sent
 
 log = logging.getLogger("liaison.exchange.sync")
 
@@ -44,10 +47,9 @@ class CycleResult:
     def line(self) -> str:
         if not self.ok:
             return f"{self.peer}: FAILED: {self.error}"
-        text = f"{self.peer}: applied {self.applied}, unchanged {self.ignored}, refused {self.rejected}"
-        if self.reasons:
-            text += " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items())) + ")"
-        return text
+        return (
+            f"{self.peer}: {apply_summary(self.applied, self.ignored, self.rejected, self.reasons)}"
+        )
 
 
 def _kids_in(items: list[tuple[int, str]]) -> set[str]:
@@ -78,7 +80,7 @@ def refresh_keys(peer: Peer) -> bool:
     if identity.get("node_id") != peer.node_id:
         log.warning("%s now answers as %r; keys not changed", peer.name, identity.get("node_id"))
         return False
-    return services.learn_rotations(peer, identity)
+    return learn_rotations(peer, identity)
 
 
 def pull(peer: Peer, client: PeerClient, result: CycleResult, page_size: int = PAGE_SIZE) -> None:
@@ -94,29 +96,29 @@ def pull(peer: Peer, client: PeerClient, result: CycleResult, page_size: int = P
                 break
             if page["more"]:
                 pending = pool.submit(client.feed, items[-1][0], page_size)
-            if not refreshed and _kids_in(items) - set(services.peer_keys(peer)):
+            if not refreshed and _kids_in(items) - set(peer_keys(peer)):
                 refresh_keys(peer)
                 refreshed = True
-            applied = services.apply_envelopes(peer, items, cursor=items[-1][0])
+            applied = apply_envelopes(peer, items, cursor=items[-1][0])
             result.pages += 1
             result.applied += applied.applied
             result.ignored += applied.ignored
             result.rejected += len(applied.rejected)
-            for reason, _detail in applied.rejected:
-                result.reasons[reason] = result.reasons.get(reason, 0) + 1
+            for reason, count in applied.reason_counts().items():
+                result.reasons[reason] = result.reasons.get(reason, 0) + count
             if not page["more"]:
                 break
 
 
 def send_receipts(peer: Peer, client: PeerClient) -> None:
     while True:
-        built = services.build_receipt(peer)
+        built = build_receipt(peer)
         if built is None:
             return
         token, ids = built
         through = peer.pull_cursor
         client.receipt(token)
-        services.receipt_sent(peer, through, ids)
+        receipt_sent(peer, through, ids)
         if not ids:
             return
 
@@ -129,7 +131,7 @@ def cycle(peer: Peer, *, ping: bool = True) -> CycleResult:
         with PeerClient(peer) as client:
             pull(peer, client, result)
             send_receipts(peer, client)
-            head = services.outbox_head(peer)
+            head = outbox_head(peer)
             if ping and head > peer.pinged_through:
                 client.ping()
                 Peer.objects.filter(pk=peer.pk).update(pinged_through=head)
@@ -149,8 +151,13 @@ def cycle(peer: Peer, *, ping: bool = True) -> CycleResult:
             last_error=result.error[:2000],
             last_error_at=now,
         )
-        log.warning("sync with %s failed (%s in a row; next try in %.0f s): %s",
-                    peer.name, failures, delay, result.error)  # fmt: skip
+        log.warning(
+            "sync with %s failed (%s in a row; next try in %.0f s): %s",
+            peer.name,
+            failures,
+            delay,
+            result.error,
+        )
     if result.applied or result.rejected:
         log.info("sync with %s: %s", peer.name, result.line())
     return result
@@ -180,7 +187,7 @@ class Worker:
             return False
         if peer.retry_at is not None:
             return True
-        if services.outbox_head(peer) > peer.pinged_through:
+        if outbox_head(peer) > peer.pinged_through:
             return True
         return now_mono - self.last_cycle.get(peer.pk, 0.0) >= self.poll_interval
 

@@ -3,42 +3,50 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
-from types import ModuleType
+from pathlib import Path
+from typing import Any
 
 import phonenumbers
 import pycountry
 from anyascii import anyascii
+from stdnum import util as stdnum_util
 
 from .errors import InvalidNationalityError
 
 _ALNUM = re.compile(r"[^0-9A-Z]")
 
 
-def _stdnum_modules() -> dict[str, tuple[ModuleType, ...]]:
-    mods: dict[str, tuple[ModuleType, ...]] = {}
-    try:
-        from stdnum.vn import mst
+DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.json"
 
-        mods["VN"] = (mst,)
-    except ImportError:  # pragma: no cover - depends on python-stdnum build
-        pass
-    try:
-        from stdnum.ru import inn
 
-        mods["RU"] = (inn,)
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from stdnum.th import pin
+def _regions_data() -> dict[str, Any]:
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
 
-        mods["TH"] = (pin,)
-    except ImportError:  # pragma: no cover
-        pass
+
+def _stdnum_modules(
+    names: dict[str, list[str]],
+) -> dict[str, tuple[stdnum_util.NumberValidationModule, ...]]:
+    """Country → the python-stdnum modules that validate its national numbers."""
+    mods: dict[str, tuple[stdnum_util.NumberValidationModule, ...]] = {}
+    for country, modules in names.items():
+        found = []
+        for name in modules:
+            try:
+                found.append(stdnum_util.get_cc_module(country, name))
+            except ImportError:  # pragma: no cover - depends on python-stdnum build
+                continue
+        mods[country.upper()] = tuple(m for m in found if m is not None)
     return mods
 
 
-_STDNUM = _stdnum_modules()
+_DATA = _regions_data()
+#: Regions a phone number without a country code is tried in, in order.
+PHONE_REGIONS: tuple[str, ...] = tuple(_DATA["phone_regions"])
+_STDNUM = _stdnum_modules(_DATA["national_numbers"])
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -62,12 +70,13 @@ def normalise_id(value: str | None, country: str | None = None) -> str:
     return _ALNUM.sub("", anyascii(value).upper())
 
 
-def normalise_phone(value: str | None, regions: tuple[str, ...] = ("VN", "LA")) -> str:
-    """E.164 form of a phone number ('' if it cannot be parsed in any default region)."""
+def normalise_phone(value: str | None, regions: tuple[str, ...] | None = None) -> str:
+    """E.164 form of a phone number ('' if it cannot be parsed in any default region;
+    ``regions`` default to ``PHONE_REGIONS``)."""
     if not value or not value.strip():
         return ""
     parsed = []
-    for region in regions:
+    for region in PHONE_REGIONS if regions is None else regions:
         try:
             parsed.append(phonenumbers.parse(value, region))
         except phonenumbers.NumberParseException:

@@ -1,13 +1,15 @@
 """The briefing paragraph of a report, in the style of conference communiqués.
 
-Figures are rounded honestly: a count rounded down is "more than" (hơn, ກວ່າ), rounded up
-"nearly" (gần, ເກືອບ), an exact one is given as it is; kg-equivalents are estimates by nature
-and always "about" (khoảng, ປະມານ). Counts under 1,000 are never rounded; larger ones keep
+Figures are rounded honestly: a count rounded down is "more than" (hơn, ກວ່າ, более),
+rounded up "nearly" (gần, ເກືອບ, почти), an exact one is given as it is; kg-equivalents are
+estimates by nature and always "about" (khoảng, ປະມານ, около). Counts under 1,000 are never rounded; larger ones keep
 three significant digits (four from 10,000), and from a million they are told in millions.
 
 The text is kept here, per language, rather than in the message catalogs: the language of a
 report is chosen by ``--lang``, not by the reader's interface, and the wording is part of the
-statistics' meaning.
+statistics' meaning. Russian puts most figures after a dash ("обвиняемых — 3"), the
+statistical style that needs no agreement of the noun with the number; where a noun follows a
+number, ``{n:form|form|form}`` picks its form by the number (CLDR plural rules).
 """
 
 from __future__ import annotations
@@ -17,23 +19,47 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
-LANGS = ("en", "vi", "lo")
+from liaison.core.countries import country_name
+
+LANGS = ("en", "vi", "lo", "ru")
 
 WORDS = {
-    "en": {"about": "about", "more": "more than", "nearly": "nearly", "million": "million",
-           "t": "t", "kg": "kg"},
-    "vi": {"about": "khoảng", "more": "hơn", "nearly": "gần", "million": "triệu",
-           "t": "tấn", "kg": "kg"},
-    "lo": {"about": "ປະມານ", "more": "ກວ່າ", "nearly": "ເກືອບ", "million": "ລ້ານ",
-           "t": "ໂຕນ", "kg": "ກິໂລ"},
-}  # fmt: skip
-
-COUNTRY_NAMES = {
-    "en": {"VN": "Viet Nam", "LA": "Laos"},
-    "vi": {"VN": "Việt Nam", "LA": "Lào"},
-    "lo": {"VN": "ຫວຽດນາມ", "LA": "ລາວ"},
+    "en": {
+        "about": "about",
+        "more": "more than",
+        "nearly": "nearly",
+        "million": "million",
+        "t": "t",
+        "kg": "kg",
+    },
+    "vi": {
+        "about": "khoảng",
+        "more": "hơn",
+        "nearly": "gần",
+        "million": "triệu",
+        "t": "tấn",
+        "kg": "kg",
+    },
+    "lo": {
+        "about": "ປະມານ",
+        "more": "ກວ່າ",
+        "nearly": "ເກືອບ",
+        "million": "ລ້ານ",
+        "t": "ໂຕນ",
+        "kg": "ກິໂລ",
+    },
+    "ru": {
+        "about": "около",
+        "more": "более",
+        "nearly": "почти",
+        "million": "млн",
+        "t": "т",
+        "kg": "кг",
+    },
 }
 
 SENTENCES = {
@@ -85,6 +111,25 @@ SENTENCES = {
         "some": " {n} ແຂວງ",
         "all": "ທົ່ວປະເທດ",
         "and": " ແລະ ",
+    },
+    "ru": {
+        "lead": "С {start} по {end} полицией {where} выявлено преступлений в сфере незаконного "
+        "оборота наркотиков — {cases}, установлено обвиняемых — {defendants}{foreign}; изъято "
+        "наркотиков (в пересчёте на вес) — {kg}{detail}.",
+        "foreign": " (в том числе иностранных граждан — {n})",
+        "detail": ", в том числе: {items}",
+        "pills": "синтетические наркотики в таблетках (шт.) — {n}",
+        "drug_kg": "{drug} — {q}",
+        "after": "Ликвидировано наркоточек — {hotspots}, преступных групп наркоторговцев — "
+        "{rings}.",
+        "joint": " Сторонами проведено совместных расследований — {n}.",
+        "border": "{n:приграничной провинции|приграничных провинций|приграничных провинций} "
+        "({partners:~сопредельное государство|сопредельные государства|сопредельные государства}"
+        " — {partner})",
+        "one": "провинции {name}",
+        "some": "{n:провинции|провинций|провинций}",
+        "all": "всей страны",
+        "and": " и ",
     },
 }
 
@@ -144,7 +189,31 @@ def weight(kg: float | Decimal, lang: str) -> str:
 def format_day(day: dt.date, lang: str) -> str:
     if lang == "en":
         return f"{day.day} {day.strftime('%B')} {day.year}"
+    if lang == "ru":
+        return format_date(day, "long", locale=lang)  # 1 января 2024 г.
     return day.strftime("%d/%m/%Y")
+
+
+class _Count(int):
+    """A whole number in a sentence: ``{n}`` is the number, ``{n:one|few|many}`` the number and
+    the noun after it in the form the number asks for (CLDR's one, few, many/other forms), and
+    ``{n:~one|few|many}`` that noun alone."""
+
+    lang = "en"
+
+    @classmethod
+    def of(cls, value: int, lang: str) -> _Count:
+        count = cls(value)
+        count.lang = lang
+        return count
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(int(self))
+        word_only = spec.startswith("~")
+        forms = dict(zip(("one", "few", "many"), spec.lstrip("~").split("|"), strict=True))
+        word = forms.get(Locale.parse(self.lang).plural_form(int(self)), forms["many"])
+        return word if word_only else f"{int(self)} {word}"
 
 
 def where(data: dict[str, Any], lang: str, province_names: dict[str, str]) -> str:
@@ -152,14 +221,24 @@ def where(data: dict[str, Any], lang: str, province_names: dict[str, str]) -> st
     provinces = data["provinces"]
     # Across the 2025 merger count the units as they were at the end of the period.
     count = data.get("province_count") or len(provinces)
-    if data.get("border_provinces") and data.get("partner"):
-        partner = COUNTRY_NAMES[lang].get(data["partner"], data["partner"])
-        return s["border"].format(n=count, partner=partner)
+    partners = data.get("partners") or ([data["partner"]] if data.get("partner") else [])
+    if data.get("border_provinces") and partners:
+        names = _listing([country_name(code, lang) for code in partners], lang)
+        return s["border"].format(
+            n=_Count.of(count, lang), partners=_Count.of(len(partners), lang), partner=names
+        )
     if len(provinces) == 1:
         return s["one"].format(name=province_names.get(provinces[0], provinces[0]))
     if data.get("all_provinces"):
         return s["all"]
-    return s["some"].format(n=count)
+    return s["some"].format(n=_Count.of(count, lang))
+
+
+def _listing(items: list[str], lang: str) -> str:
+    """ "a", "a and b", "a, b and c" in the report's language."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + SENTENCES[lang]["and"] + items[-1]
 
 
 def _lower(name: str, lang: str) -> str:
@@ -196,8 +275,7 @@ def briefing(
             )
     detail = ""
     if items:
-        body = ", ".join(items[:-1]) + s["and"] + items[-1] if len(items) > 1 else items[0]
-        detail = s["detail"].format(items=body)
+        detail = s["detail"].format(items=_listing(items, lang))
     foreign = data.get("foreign_defendants", 0)
     text = s["lead"].format(
         start=format_day(start, lang),

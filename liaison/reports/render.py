@@ -15,7 +15,7 @@ from liaison.crime.models import Drug
 from liaison.reports import charts
 from liaison.reports.briefing import briefing, number
 
-#: The report's headings and labels, by language (en, vi, lo).
+#: The report's headings and labels, by language (briefing.LANGS).
 LABELS: dict[str, dict[str, str]] = json.loads(
     (Path(__file__).parent / "data" / "labels.json").read_text(encoding="utf-8")
 )

@@ -4,8 +4,9 @@ Selection of provinces (docs/reports.md):
 
 * ``--province CODE``: the code is resolved through the gazetteer on the last day of the
   period, or else on its first day (``VN:44`` over 2024–2026 is the post-merger Quảng Trị).
-* ``--border-provinces``: this node's provinces facing the partner country (LA for VN, VN for
-  LA) that were valid at any time in the period.
+* ``--border-provinces``: this node's provinces facing a partner country that were valid at
+  any time in the period: the country chosen with ``--partner``, or else every country the
+  node works with (its peers; see ``liaison.core.countries.partner_countries``).
 * No option: every province of this node's country.
 * Across Viet Nam's 1 July 2025 merger, a unit selected by ``--province`` also counts the
   records filed under the provinces it was formed from (``VN:44`` counts ``VN-24`` and ``VN-25`` before the
@@ -31,6 +32,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from liaison.core.countries import partner_countries
 from liaison.core.gazetteer import GazetteerError, border_provinces, resolve_province
 from liaison.core.models import Province, ProvinceSuccession
 from liaison.core.node import this_node
@@ -47,7 +49,6 @@ from liaison.crime.models import (
 from liaison.crime.taxonomy import DEFAULT_TABLE, DRUGS, NOT_WEIGHED, UNITS
 from liaison.crime.values import quantity_text
 
-PARTNER = {"VN": "LA", "LA": "VN"}
 KG_PLACES = Decimal("0.001")
 
 
@@ -59,7 +60,7 @@ class Selection:
     counted: list[Province]
     notes: list[str] = field(default_factory=list)
     border: bool = False
-    partner: str = ""
+    partners: list[str] = field(default_factory=list)
     everything: bool = False
 
     @property
@@ -84,13 +85,23 @@ def select(
     codes: list[str] | None = None,
     border: bool = False,
     country: str | None = None,
+    partner: str | None = None,
 ) -> Selection:
+    """The provinces to count. ``border`` keeps those facing ``partner`` (any country this
+    node works with when not given)."""
     country = country or this_node().country
-    partner = PARTNER.get(country, "")
+    partners = [partner.strip().upper()] if partner else partner_countries()
+
+    def facing() -> list[Province]:
+        found = {
+            p.id: p for other in partners for p in border_provinces(country, other, start, end)
+        }
+        return list(found.values())
+
     if codes:
         selected = resolve_codes(codes, start, end)
     elif border:
-        selected = border_provinces(country, partner, start, end)
+        selected = facing()
     else:
         selected = list(
             Province.objects.filter(country__code=country)
@@ -98,7 +109,7 @@ def select(
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         )
     if border and codes:
-        allowed = {p.id for p in border_provinces(country, partner, start, end)}
+        allowed = {p.id for p in facing()}
         selected = [p for p in selected if p.id in allowed]
     selected = sorted({p.id: p for p in selected}.values(), key=lambda p: p.code)
     counted: dict[int, Province] = {p.id: p for p in selected}
@@ -136,7 +147,7 @@ def select(
         sorted(counted.values(), key=lambda p: p.code),
         notes,
         border=border,
-        partner=partner,
+        partners=partners if border else [],
         everything=not codes and not border,
     )
 
@@ -273,7 +284,8 @@ def compute(
         "country": country,
         "border_provinces": selection.border,
         "all_provinces": selection.everything,
-        "partner": selection.partner if selection.border else None,
+        "partner": selection.partners[0] if len(selection.partners) == 1 else None,
+        "partners": selection.partners,
         "provinces": [p.code for p in selection.selected],
         "provinces_counted": [p.code for p in selection.counted],
         "province_count": sum(1 for p in selection.selected if p.valid_on(end)),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.countries import country_choices, partner_countries
 from liaison.core.gazetteer import GazetteerError
 from liaison.core.models import Province
 from liaison.crime.forms import ProvinceField, national_provinces
@@ -26,6 +27,7 @@ from liaison.crime.views import list_url
 from liaison.reports import charts, stats
 from liaison.reports import render as report_render
 from liaison.reports.api import unit_scope
+from liaison.reports.briefing import LANGS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +36,7 @@ class StatisticsForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=DATE)
     date_to = forms.DateField(label=_("To"), widget=DATE)
     border = forms.BooleanField(label=_("Border provinces"), required=False)
+    partner = forms.ChoiceField(label=_("Bordering"), required=False, choices=())
     province: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Provinces"), queryset=Province.objects.none(), required=False, to_field_name="code"
     )
@@ -45,6 +48,10 @@ class StatisticsForm(forms.Form):
         field.queryset = national_provinces()  # type: ignore[attr-defined]
         field.label_from_instance = ProvinceField.label_from_instance.__get__(field)  # type: ignore[attr-defined]
         field.widget.attrs["size"] = 6
+        self.fields["partner"].choices = [  # type: ignore[attr-defined]
+            ("", _("All partner countries")),
+            *country_choices(partner_countries()),
+        ]
         self.fields["table"].choices = [  # type: ignore[attr-defined]
             (t.code, f"{t.code} – {t.name}") for t in ConversionTable.objects.all()
         ]
@@ -69,13 +76,17 @@ def _defaults() -> dict[str, Any]:
 
 def _lang() -> str:
     lang = (get_language() or "en")[:2]
-    return lang if lang in ("en", "vi", "lo") else "en"
+    return lang if lang in LANGS else "en"
 
 
 def _compute(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
     c = form.cleaned_data
     selection = stats.select(
-        c["date_from"], c["date_to"], [p.code for p in c["province"]], border=c["border"]
+        c["date_from"],
+        c["date_to"],
+        [p.code for p in c["province"]],
+        border=c["border"],
+        partner=c["partner"] or None,
     )
     return stats.compute(selection, c["table"], unit_path=unit_scope(request.user))
 
@@ -176,7 +187,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponse(json.dumps(form.errors), status=400, content_type="application/json")
     data = _compute(request, form)
     lang = request.GET.get("lang") or _lang()
-    lang = lang if lang in ("en", "vi", "lo") else "en"
+    lang = lang if lang in LANGS else "en"
     name = f"liaison-statistics-{data['from']}-{data['to']}.{fmt}"
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2).encode()

@@ -8,7 +8,7 @@ import importlib
 from django.http import HttpRequest
 
 #: Apps whose ``nav.py`` lists main pages, in menu order.
-NAV_APPS = ("crime", "cooperation", "exchange", "reports", "screening")
+NAV_APPS = ("crime", "cooperation", "web", "exchange", "reports", "screening")
 
 
 @functools.cache

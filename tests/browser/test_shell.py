@@ -22,6 +22,18 @@ def test_sign_in_switch_to_lao_and_back(page, served_node) -> None:  # type: ign
     assert page.locator("h1").first.inner_text().strip() == "Bảng điều khiển"
 
 
+def test_switch_to_russian(page, served_node) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, served_node)
+    options = page.locator("#language-select option").all_inner_texts()
+    assert "Русский" in options
+    with page.expect_navigation():
+        page.select_option("#language-select", "ru")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("h1").first.inner_text().strip() == "Сводка"
+    header = page.locator("header").inner_text()
+    assert "Выйти" in header and "Горячая линия" in header and "Розыск" in header
+
+
 def test_wrong_password_shows_an_error(page, served_node) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, served_node, password="not-the-password")
     assert page.url.endswith("/login/")

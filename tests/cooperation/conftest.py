@@ -17,6 +17,7 @@ from django.utils import timezone
 from liaison.cooperation import services
 from liaison.core import services as core_services
 from liaison.core.models import Role
+from tests.listing import walk
 
 LA_NODE = "la-test0001"
 
@@ -138,6 +139,10 @@ class ApiClient:
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self.client.post(f"/api/v1{path}", body, content_type="application/json")
+
+    def walk(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every item of a list, page by page (see ``tests.listing.walk``)."""
+        return walk(self.client, f"/api/v1{path}", **params)
 
 
 @pytest.fixture

@@ -30,8 +30,7 @@ def test_wanted_notice_lifecycle_over_api(api_as, supervisor, peer) -> None:  # 
     assert r.status_code == 422 and "reason" in r.json()["detail"]
     r = api.post(f"/wanted-notices/{uuid}/events", {"status": "located", "place": "Sam Neua"})
     assert r.status_code == 201 and r.json()["status"] == "located"
-    r = api.get("/wanted-notices?status=located&limit=10")
-    assert r.status_code == 200 and r.json()["count"] == 1
+    assert len(api.walk("/wanted-notices", status="located", limit=10)) == 1
     assert api.get("/wanted-notices/abroad").json()["by_status"]["located"] == 1
     r = api.post(f"/wanted-notices/{uuid}/withdraw", {"reason": "Dropped"})
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
@@ -55,8 +54,8 @@ def test_requests_over_api(api_as, supervisor) -> None:  # type: ignore[no-untyp
         },
     )
     assert r.status_code == 201, r.content
-    assert api.get("/requests?overdue=true").json()["count"] == 0
-    assert api.get("/requests?request_type=arrest").json()["count"] == 1
+    assert len(api.walk("/requests", overdue="true")) == 0
+    assert len(api.walk("/requests", request_type="arrest")) == 1
 
 
 def test_hotline_over_api_and_unit_access(api_as, units, supervisor, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +75,7 @@ def test_hotline_over_api_and_unit_access(api_as, units, supervisor, make_user) 
     api2 = api_as(other)
     refused = api2.post("/messages", {"channel": channel.pk, "subject": "x", "body": "y"})
     assert refused.status_code == 403
-    assert api2.get("/messages").json()["count"] == 0
+    assert len(api2.walk("/messages")) == 0
     assert api2.get(f"/messages/{r.json()['uuid']}").status_code == 404
 
 
@@ -107,5 +106,5 @@ def test_joint_cases_patrols_agreements_meetings(api_as, supervisor) -> None:  #
     )
     assert m.status_code == 201, m.content
     assert api.get(f"/agreements/{a['uuid']}").json()["implementation"]["total"] == 1
-    assert api.get("/meetings").json()["count"] == 1
+    assert len(api.walk("/meetings")) == 1
     assert api.get("/openapi.json").status_code == 200

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from liaison.cooperation import services
@@ -174,3 +178,24 @@ def test_joint_case_form_names_the_partner_unit(login, supervisor) -> None:  # t
     assert r.status_code == 302, r.content.decode()[:3000]
     case = JointCase.objects.get()
     assert case.partner_unit_code == "LA-PP-LA-HO" and "ຫົວພັນ" in case.partner_unit_name
+
+
+def test_a_long_channel_pages_by_cursor(login, units, officer) -> None:  # type: ignore[no-untyped-def]
+    services.ensure_default_channels()
+    channel = Channel.objects.get(local_unit=units.nghe_an, partner_unit_code="LA-PP-LA-HO")
+    for i in range(35):
+        services.send_message(officer, channel, subject=f"Tin {i:02d}", body="b")
+    client = login(officer)
+    url = f"/hotline/channels/{channel.pk}/"
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    assert "OFFSET" not in " ".join(q["sql"] for q in queries.captured_queries).upper()
+    shown = [i for i in range(35) if f"Tin {i:02d}" in first]
+    assert shown == list(range(5, 35)) and "First page" not in first
+    [cursor] = re.findall(r'href="\?cursor=([^"&]+)">Next<', first)
+    second = client.get(url, {"cursor": unquote(cursor)}).content.decode()
+    assert [i for i in range(35) if f"Tin {i:02d}" in second] == list(range(5))
+    assert "First page" in second and ">Next<" not in second
+    # A cursor that is not this list's (an old or edited link) shows the first page.
+    stale = client.get(url, {"cursor": "not-a-cursor"})
+    assert stale.status_code == 200 and "Tin 34" in stale.content.decode()

@@ -70,3 +70,25 @@ def test_node_admin_creates_user_with_one_time_password(units, make_user, login)
 
     lien = User.objects.get(username="lien")
     assert lien.unit == units.nam_can and lien.must_change_password
+
+
+def test_node_page_shows_the_sync_worker(units, make_user, login, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+
+    settings.HOME = tmp_path
+    client = login(make_user(units.ministry, [Role.NODE_ADMIN]))
+    assert "not started" in client.get(reverse("node_info")).content.decode()
+    (tmp_path / "sync_worker.json").write_text(
+        json.dumps(
+            {
+                "state": "running",
+                "pid": os.getpid(),
+                "supervisor_pid": os.getpid(),
+                "restarts": 2,
+                "last_error": "killed by SIGKILL",
+            }
+        )
+    )
+    page = client.get(reverse("node_info")).content.decode()
+    assert f"(pid {os.getpid()})" in page and "killed by SIGKILL" in page

@@ -102,8 +102,9 @@ def test_names_follow_the_active_language() -> None:
 def test_language_for_a_country_is_one_the_node_offers() -> None:
     assert countries.language_for("VN") == "vi"
     assert countries.language_for("la") == "lo"
-    # Russian is not among settings.LANGUAGES (yet): English.
-    assert countries.language_for("RU") == "en"
+    assert countries.language_for("RU") == "ru"
+    # Thai is not among settings.LANGUAGES: English.
+    assert countries.language_for("TH") == "en"
     assert countries.language_for("RU", ["en", "ru"]) == "ru"
     assert countries.language_for("TW", ["zh-hant", "en"]) == "zh-hant"
     assert countries.language_for("") == "en"

@@ -49,6 +49,18 @@ def test_init_creates_node_with_keys_wal_database_and_admin(node_home: tuple[Pat
     assert "node_admin" in roles and "supervisor" in roles
 
 
+def test_node_home_is_private(node_home: tuple[Path, str]) -> None:
+    home, _ = node_home
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for name in ("node.json", "secret_key", "node_key.pem", "liaison.sqlite3", "audit_head.json"):
+        assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
+    # A command run later (with the default umask of the shell) creates nothing readable.
+    assert liaison(home, "token", "create", "admin").returncode == 0
+    for path in [home, *home.rglob("*")]:
+        if path.name != "node_key.pub":
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
 def test_status_json_reports_identity_and_counts(node_home: tuple[Path, str]) -> None:
     home, out = node_home
     result = liaison(home, "status", "--json")
@@ -115,6 +127,48 @@ def test_audit_verify_detects_edited_and_removed_rows(
         removed = liaison(home, "audit", "verify")
         assert removed.returncode == 1
         assert "audit entry 2" in removed.stderr and "missing" in removed.stderr
+    finally:
+        with sqlite3.connect(backup) as copy, sqlite3.connect(db_path) as db:
+            copy.backup(db)
+    assert liaison(home, "audit", "verify").returncode == 0
+
+
+def test_audit_verify_detects_a_cut_at_the_end_and_reordering(
+    node_home: tuple[Path, str], tmp_path: Path
+) -> None:
+    home, _ = node_home
+    assert liaison(home, "token", "create", "admin").returncode == 0
+    ok = liaison(home, "audit", "verify")
+    assert ok.returncode == 0, ok.stderr
+    db_path = home / "liaison.sqlite3"
+    with sqlite3.connect(db_path) as db:
+        (last,) = db.execute("SELECT max(seq) FROM core_auditentry").fetchone()
+    assert f"signed head at entry {last}" in ok.stdout
+
+    backup = tmp_path / "backup.sqlite3"
+    with sqlite3.connect(db_path) as db, sqlite3.connect(backup) as copy:
+        db.backup(copy)
+    try:
+        with sqlite3.connect(db_path) as db:
+            db.execute("DELETE FROM core_auditentry WHERE seq > ?", (last - 2,))
+            db.execute(
+                "UPDATE core_audithead SET seq = ?, hash = "
+                "(SELECT hash FROM core_auditentry WHERE seq = ?)",
+                (last - 2, last - 2),
+            )
+        cut = liaison(home, "audit", "verify")
+        assert cut.returncode == 1
+        assert f"audit entry {last - 1}" in cut.stderr and "newest entries removed" in cut.stderr
+
+        with sqlite3.connect(backup) as copy, sqlite3.connect(db_path) as db:
+            copy.backup(db)
+        with sqlite3.connect(db_path) as db:
+            db.execute("UPDATE core_auditentry SET seq = 1000000 WHERE seq = 5")
+            db.execute("UPDATE core_auditentry SET seq = 5 WHERE seq = 6")
+            db.execute("UPDATE core_auditentry SET seq = 6 WHERE seq = 1000000")
+        reordered = liaison(home, "audit", "verify")
+        assert reordered.returncode == 1
+        assert "audit entry 5" in reordered.stderr
     finally:
         with sqlite3.connect(backup) as copy, sqlite3.connect(db_path) as db:
             copy.backup(db)

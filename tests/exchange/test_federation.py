@@ -6,24 +6,31 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from liaison.core.node import fingerprint_of
 from liaison.exchange import envelope as env
-from liaison.exchange.envelope import Envelope, Markings, Signer
+from liaison.exchange.envelope import Signer
 
-from .nodes import Node, drop_pg_database, fresh_pg_database, signed_headers, wait_for
+from .nodes import (
+    EvilPeer,
+    Node,
+    drop_pg_database,
+    fresh_pg_database,
+    payload_of,
+    signed_get,
+    signed_headers,
+    signed_post,
+    signed_receipt,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.federation, pytest.mark.timeout(900)]
 
@@ -34,8 +41,10 @@ VN_CASES = 10_000
 @pytest.fixture(scope="module", params=["la-sqlite", "la-postgresql"])
 def pair(request, tmp_path_factory) -> Iterator[tuple[Node, Node]]:  # type: ignore[no-untyped-def]
     if request.param == "la-postgresql" and not PG_URL:
-        pytest.skip("LA-on-PostgreSQL variant: set LIAISON_TEST_PG_URL to a PostgreSQL server "
-                    "URL (make test does) to run it")  # fmt: skip
+        pytest.skip(
+            "LA-on-PostgreSQL variant: set LIAISON_TEST_PG_URL to a PostgreSQL server "
+            "URL (make test does) to run it"
+        )
     base = tmp_path_factory.mktemp(request.param)
     db_name = f"liaison_fed_{uuid.uuid4().hex[:10]}"
     la_db = fresh_pg_database(PG_URL, db_name) if request.param == "la-postgresql" else None
@@ -61,10 +70,11 @@ def vn_cases_at(la: Node, vn: Node) -> tuple[int, int]:
 
 
 def backlog(node: Node, peer: str) -> int:
-    return int(node.scalar(
+    query = (
         "SELECT COUNT(*) FROM exchange_outboxentry o JOIN exchange_peer p ON o.peer_id = p.id "
-        "WHERE p.name = ? AND o.id > p.acked_through", (peer,),
-    ))  # fmt: skip
+        "WHERE p.name = ? AND o.id > p.acked_through"
+    )
+    return int(node.scalar(query, (peer,)))
 
 
 def peer_row(node: Node, peer: str) -> tuple[str, int]:
@@ -74,6 +84,27 @@ def peer_row(node: Node, peer: str) -> tuple[str, int]:
 
 def db_uuid(node: Node, value: str) -> str:
     return value if node.database_url else value.replace("-", "")
+
+
+def with_summary(node: Node, summary: str) -> int:
+    """How many cases on ``node`` carry ``summary``."""
+    return int(node.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE summary = ?", (summary,)))
+
+
+def pull_cursor(node: Node, peer: str) -> int:
+    return int(node.scalar("SELECT pull_cursor FROM exchange_peer WHERE name = ?", (peer,)))
+
+
+def status_of(node: Node, peer: str) -> dict[str, Any]:
+    """``peer``'s row of ``services.peer_status()`` on ``node``."""
+    rows = node.py("print(json.dumps(services.peer_status()))")
+    [row] = [row for row in rows if row["name"] == peer]
+    return row  # type: ignore[no-any-return]
+
+
+def release_cases(node: Node, *args: str) -> str:
+    """`liaison release cases ARGS --as admin` on ``node``; its output."""
+    return node.cli("release", "cases", *args, "--as", "admin").stdout
 
 
 def test_peering_checks_fingerprints(pair) -> None:  # type: ignore[no-untyped-def]
@@ -95,25 +126,44 @@ def test_release_update_recall(pair) -> None:  # type: ignore[no-untyped-def]
         for row in vn.sql("SELECT uuid FROM crime_drugcase WHERE tlp != 'RED' ORDER BY id LIMIT 3")
     ]
     args = [a for u in uuids for a in ("--uuid", str(uuid.UUID(str(u))))]
-    out = vn.cli("release", "cases", *args, "--to", "LA", "--tlp", "AMBER", "--handling", "H1",
-                 "--basis", "MoU of 9 Aug 2021", "--as", "admin").stdout  # fmt: skip
+    out = release_cases(
+        vn,
+        *args,
+        "--to",
+        "LA",
+        "--tlp",
+        "AMBER",
+        "--handling",
+        "H1",
+        "--basis",
+        "MoU of 9 Aug 2021",
+    )
     assert "Released 3 cases to LA" in out
     wait_for(lambda: vn_cases_at(la, vn) == (3, 3), 30, "3 released cases to appear on LA")
-    row = la.sql("SELECT origin_country, tlp, handling, version FROM crime_drugcase WHERE origin = ?",
-                 (vn.node_id,))[0]  # fmt: skip
+    row = la.sql(
+        "SELECT origin_country, tlp, handling, version FROM crime_drugcase WHERE origin = ?",
+        (vn.node_id,),
+    )[0]
     assert row == ("VN", "AMBER", "H1", 1)
     first, second = (str(uuid.UUID(str(u))) for u in uuids[:2])
     vn.py(
-        f"c = DrugCase.objects.get(uuid='{first}'); crime.update_case(c, user=admin, summary='Đã khởi tố')"
+        f"c = DrugCase.objects.get(uuid='{first}')\n"
+        "crime.update_case(c, user=admin, summary='Đã khởi tố')"
     )
-    wait_for(lambda: la.sql("SELECT version, summary FROM crime_drugcase WHERE uuid = ?",
-                            (first if la.database_url else first.replace('-', ''),)) == [(2, "Đã khởi tố")],
-             30, "the new version on LA")  # fmt: skip
+
+    def first_on_la() -> list[tuple]:
+        query = "SELECT version, summary FROM crime_drugcase WHERE uuid = ?"
+        return la.sql(query, (db_uuid(la, first),))
+
+    wait_for(lambda: first_on_la() == [(2, "Đã khởi tố")], 30, "the new version on LA")
     vn.py(f"r = Release.objects.get(record_uuid='{second}'); services.withdraw_release(admin, r)")
     wait_for(lambda: vn_cases_at(la, vn) == (2, 2), 30, "the recalled copy to disappear on LA")
-    wait_for(lambda: vn.sql("SELECT acked_at FROM exchange_outboxentry WHERE record_uuid = ? AND op = 'recall'",
-                            (db_uuid(vn, second),)) not in ([], [(None,)]),
-             30, "LA's signed receipt of the recall on VN")  # fmt: skip
+
+    def recall_confirmed() -> bool:
+        query = "SELECT acked_at FROM exchange_outboxentry WHERE record_uuid = ? AND op = 'recall'"
+        return vn.sql(query, (db_uuid(vn, second),)) not in ([], [(None,)])
+
+    wait_for(recall_confirmed, 30, "LA's signed receipt of the recall on VN")
     [status] = vn.py(f"print(json.dumps(services.delivery_status('{second}')))")
     assert status["op"] == "recall" and status["text"].startswith("recalled; confirmed by LA at")
     held = vn.py(f"print(json.dumps(services.delivery_status('{first}')))")
@@ -142,23 +192,17 @@ def test_requests_must_be_signed_fresh_and_from_a_peer(pair) -> None:  # type: i
         key, la.node_id, vn.node_id, "GET", "/federation/v1/feed?after=0&limit=6"
     )
     assert httpx.get(vn.url + path, headers=other_path).json()["error"] == "bad_signature"
+    receipts = "/federation/v1/receipts"
     big = b"{" + b" " * (5 * 1024 * 1024) + b"}"
-    answer = httpx.post(vn.url + "/federation/v1/receipts", content=big,
-                        headers=signed_headers(key, la.node_id, vn.node_id, "POST", "/federation/v1/receipts", big))  # fmt: skip
+    answer = signed_post(key, la.node_id, vn, receipts, big)
     assert answer.status_code == 413 and answer.json()["error"] == "too_large"
-    junk = b"{not json"
-    answer = httpx.post(vn.url + "/federation/v1/receipts", content=junk,
-                        headers=signed_headers(key, la.node_id, vn.node_id, "POST", "/federation/v1/receipts", junk))  # fmt: skip
+    answer = signed_post(key, la.node_id, vn, receipts, b"{not json")
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_json"
-    forged_receipt = Signer(stranger).sign_json({"from": la.node_id, "to": vn.node_id, "through": 1,
-                                                  "rejected": [], "issued_at": env.utc_stamp()}, env.TYP_RECEIPT)  # fmt: skip
+    forged_receipt = signed_receipt(Signer(stranger), la.node_id, vn.node_id, 1)
     body = json.dumps({"receipt": forged_receipt}).encode()
-    answer = httpx.post(vn.url + "/federation/v1/receipts", content=body,
-                        headers=signed_headers(key, la.node_id, vn.node_id, "POST", "/federation/v1/receipts", body))  # fmt: skip
+    answer = signed_post(key, la.node_id, vn, receipts, body)
     assert answer.status_code == 400 and answer.json()["error"] == "unknown_key"
-    counts = next(
-        p for p in vn.py("print(json.dumps(services.peer_status()))") if p["name"] == "LA"
-    )["rejected"]
+    counts = status_of(vn, "LA")["rejected"]
     for reason in (
         "replayed",
         "stale_request",
@@ -184,115 +228,32 @@ def test_a_peer_only_ever_reads_what_was_released_to_it(pair) -> None:  # type: 
             )
         )
     )
+    kh_identity = {"node_id": "kh-test0001", "country": "KH", "public_key": kh_public}
     vn.py(
-        "kh = services.add_peer('KH', 'http://127.0.0.1:9', {'node_id': 'kh-test0001', 'country': 'KH', "
-        f"'public_key': '{kh_public}'}})\n"
-        f"services.release_to(admin, DrugCase.objects.get(uuid='{secret}'), [kh], tlp='GREEN', handling='H0', basis='test')"
-    )  # fmt: skip
+        f"kh = services.add_peer('KH', 'http://127.0.0.1:9', {kh_identity!r})\n"
+        f"case = DrugCase.objects.get(uuid='{secret}')\n"
+        "services.release_to(admin, case, [kh], tlp='GREEN', handling='H0', basis='test')"
+    )
     key = la.private_key()
     seen: set[str] = set()
     for after in (0, -1, 1, 2, 10**12):
         for limit in (1, 5000):
             path = f"/federation/v1/feed?after={after}&limit={limit}"
-            page = httpx.get(
-                vn.url + path, headers=signed_headers(key, la.node_id, vn.node_id, "GET", path)
-            ).json()
+            page = signed_get(key, la.node_id, vn, path).json()
             for item in page["items"]:
-                data = env.strict_json(env.b64url_decode(item["jws"].split(".")[1]))
+                data = payload_of(item["jws"])
                 assert data["markings"]["released_to"] == [la.node_id]
                 seen.add(data["uuid"])
     assert secret not in seen
     path = "/federation/v1/feed?after=0&limit=100"
-    page = httpx.get(
-        vn.url + path, headers=signed_headers(kh_key, "kh-test0001", vn.node_id, "GET", path)
-    ).json()
-    assert [
-        env.strict_json(env.b64url_decode(i["jws"].split(".")[1]))["uuid"] for i in page["items"]
-    ] == [secret]
+    page = signed_get(kh_key, "kh-test0001", vn, path).json()
+    assert [payload_of(i["jws"])["uuid"] for i in page["items"]] == [secret]
     vn.cli("peer", "remove", "KH")
-    answer = httpx.get(
-        vn.url + path, headers=signed_headers(kh_key, "kh-test0001", vn.node_id, "GET", path)
-    )
+    answer = signed_get(kh_key, "kh-test0001", vn, path)
     assert answer.status_code == 403 and answer.json()["error"] == "removed_peer"
 
 
 # --- a hostile peer --------------------------------------------------------------------------
-
-
-class EvilPeer:
-    """A fake node that serves a feed of crafted envelopes and records the receipts it gets."""
-
-    node_id, country = "th-evil00001", "TH"
-
-    def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
-        self.signer = Signer(self.key)
-        self.items: list[tuple[int, str]] = []
-        self.receipts: list[dict[str, Any]] = []
-        self.garbage: bytes | None = None
-        evil = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, data: bytes, status: int = 200) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:  # noqa: N802
-                url = urlsplit(self.path)
-                if url.path == "/federation/v1/identity":
-                    self._send(json.dumps({"node_id": evil.node_id, "country": evil.country,
-                                           "public_key": evil.public_key, "rotations": []}).encode())  # fmt: skip
-                    return
-                if evil.garbage is not None:
-                    self._send(evil.garbage)
-                    return
-                query = parse_qs(url.query)
-                after, limit = int(query["after"][0]), int(query["limit"][0])
-                rest = [i for i in evil.items if i[0] > after]
-                page = rest[:limit]
-                self._send(json.dumps({"items": [{"seq": s, "jws": j} for s, j in page],
-                                       "more": len(rest) > limit}).encode())  # fmt: skip
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.path == "/federation/v1/receipts":
-                    token = json.loads(body)["receipt"]
-                    evil.receipts.append(env.strict_json(env.b64url_decode(token.split(".")[1])))
-                self._send(b'{"ok": true}')
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def public_key(self) -> str:
-        return env.b64url_encode(env.raw_key(self.key.public_key()))
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint_of(env.raw_key(self.key.public_key()))
-
-    def envelope(self, to: str, **over: Any) -> Envelope:
-        body = {"case_ref": f"TH-{uuid.uuid4().hex[:6]}", "detected_on": "2026-01-05", "province": "LA-XI",
-                "summary": "evil", "created_at": "2026-01-05T00:00:00+00:00",
-                "updated_at": "2026-01-05T00:00:00+00:00"}  # fmt: skip
-        data: dict[str, Any] = dict(kind="cases", uuid=str(uuid.uuid4()), origin=self.node_id,
-                                    origin_country=self.country, version=1, body=body, op="upsert",
-                                    markings=Markings("AMBER", "H0", "", (to,)), issued_at=env.utc_stamp())  # fmt: skip
-        data.update(over)
-        return Envelope(**data)
-
-    def sign(self, e: Envelope) -> str:
-        return self.signer.sign_json(e.to_dict(), env.TYP_ENVELOPE)
-
-    def close(self) -> None:
-        self.server.shutdown()
 
 
 def test_hostile_feed_is_refused_envelope_by_envelope(pair) -> None:  # type: ignore[no-untyped-def]
@@ -308,8 +269,7 @@ def test_hostile_feed_is_refused_envelope_by_envelope(pair) -> None:  # type: ig
         )
         tampered = evil.sign(evil.envelope(vn.node_id))
         tampered = tampered[:-6] + ("AAAAAA" if not tampered.endswith("AAAAAA") else "BBBBBB")
-        red = evil.signer.sign_json({**evil.envelope(vn.node_id).to_dict(), "markings": {
-            "tlp": "RED", "handling": "H0", "handling_note": "", "released_to": [vn.node_id]}}, env.TYP_ENVELOPE)  # fmt: skip
+        red = evil.sign_red(vn.node_id)
         page1 = [
             evil.sign(good),
             tampered,
@@ -332,8 +292,9 @@ def test_hostile_feed_is_refused_envelope_by_envelope(pair) -> None:  # type: ig
         ]
         evil.items = [(i + 1, t) for i, t in enumerate(page1)]
         vn.cli("sync", "--once", check=False)
-        wait_for(lambda: vn.scalar("SELECT pull_cursor FROM exchange_peer WHERE name = 'EVIL'") == len(page1),
-                 30, "VN to work through the hostile feed")  # fmt: skip
+        wait_for(
+            lambda: pull_cursor(vn, "EVIL") == len(page1), 30, "VN to work through the hostile feed"
+        )
         rows = vn.sql(
             "SELECT summary, version FROM crime_drugcase WHERE origin = ? ORDER BY summary",
             (evil.node_id,),
@@ -343,20 +304,31 @@ def test_hostile_feed_is_refused_envelope_by_envelope(pair) -> None:  # type: ig
         evil.items.append(
             (100, evil.sign(evil.envelope(vn.node_id, uuid=b, version=1, body=b_body)))
         )
-        wait_for(lambda: vn.scalar("SELECT pull_cursor FROM exchange_peer WHERE name = 'EVIL'") == 100,
-                 30, "VN to pull the older version")  # fmt: skip
+        wait_for(lambda: pull_cursor(vn, "EVIL") == 100, 30, "VN to pull the older version")
         assert vn.sql(
             "SELECT version FROM crime_drugcase WHERE origin = ? AND summary = 'v3'",
             (evil.node_id,),
         ) == [(3,)]
-        counts = next(
-            p for p in vn.py("print(json.dumps(services.peer_status()))") if p["name"] == "EVIL"
-        )["rejected"]
-        expected = {"bad_signature": 1, "foreign_origin": 2, "tlp_red": 1, "invalid_json": 1,
-                    "too_large": 1, "unknown_key": 1, "older_version": 1, "not_addressed": 1}  # fmt: skip
+        counts = status_of(vn, "EVIL")["rejected"]
+        expected = {
+            "bad_signature": 1,
+            "foreign_origin": 2,
+            "tlp_red": 1,
+            "invalid_json": 1,
+            "too_large": 1,
+            "unknown_key": 1,
+            "older_version": 1,
+            "not_addressed": 1,
+        }
         assert counts == expected
-        reported = wait_for(lambda: {r["reason"] for rec in evil.receipts for r in rec["rejected"]} >= set(expected)
-                            and evil.receipts, 30, "signed receipts naming every refusal")  # fmt: skip
+
+        def receipts_naming_every_refusal() -> Any:
+            named = {r["reason"] for rec in evil.receipts for r in rec["rejected"]}
+            return named >= set(expected) and evil.receipts
+
+        reported = wait_for(
+            receipts_naming_every_refusal, 30, "signed receipts naming every refusal"
+        )
         assert reported[-1]["through"] == 100 and reported[-1]["to"] == evil.node_id
         # A page that is not JSON: nothing applied, cursor kept, the error shown on the peer.
         evil.garbage = b"<html>oops"
@@ -364,7 +336,7 @@ def test_hostile_feed_is_refused_envelope_by_envelope(pair) -> None:  # type: ig
         vn.cli("sync", "--once", check=False)
         error = vn.scalar("SELECT last_error FROM exchange_peer WHERE name = 'EVIL'")
         assert "not valid JSON" in error
-        assert vn.scalar("SELECT pull_cursor FROM exchange_peer WHERE name = 'EVIL'") == 100
+        assert pull_cursor(vn, "EVIL") == 100
         assert "refused from EVIL: tlp_red" in (vn.home / "logs" / "liaison.log").read_text()
         vn.cli("peer", "remove", "EVIL")
     finally:
@@ -380,8 +352,9 @@ def test_receiver_killed_mid_sync_converges_exactly_once(pair) -> None:  # type:
         "SELECT COUNT(*) FROM crime_drugcase WHERE origin = ? AND tlp != 'RED'", (vn.node_id,)
     )
     assert expected > VN_CASES
-    out = vn.cli("release", "cases", "--to", "LA", "--tlp", "GREEN", "--handling", "H0",
-                 "--basis", "MoU of 9 Aug 2021", "--as", "admin").stdout  # fmt: skip
+    out = release_cases(
+        vn, "--to", "LA", "--tlp", "GREEN", "--handling", "H0", "--basis", "MoU of 9 Aug 2021"
+    )
     assert f"Released {expected}" in out
     wait_for(lambda: vn_cases_at(la, vn)[0] >= 1000, 60, "LA to be in the middle of the sync", 0.05)
     la.kill()
@@ -405,12 +378,13 @@ def test_receiver_killed_mid_sync_converges_exactly_once(pair) -> None:  # type:
 def test_sender_killed_mid_sync_converges_exactly_once(pair) -> None:  # type: ignore[no-untyped-def]
     vn, la = pair
     expected = vn_cases_at(la, vn)[0]
-    vn.cli("release", "cases", "--to", "LA", "--tlp", "AMBER+STRICT", "--handling", "H2",
-           "--basis", "Joint plan 2026", "--as", "admin")  # fmt: skip
+    release_cases(
+        vn, "--to", "LA", "--tlp", "AMBER+STRICT", "--handling", "H2", "--basis", "Joint plan 2026"
+    )
 
     def strict_count() -> int:
-        return la.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE origin = ? AND tlp = 'AMBER+STRICT'",
-                         (vn.node_id,))  # fmt: skip
+        query = "SELECT COUNT(*) FROM crime_drugcase WHERE origin = ? AND tlp = 'AMBER+STRICT'"
+        return int(la.scalar(query, (vn.node_id,)))
 
     wait_for(lambda: strict_count() >= 1000, 60, "LA to be pulling the re-release", 0.05)
     vn.kill()
@@ -433,17 +407,19 @@ def test_peer_down_then_back(pair) -> None:  # type: ignore[no-untyped-def]
     wait_for(
         lambda: peer_row(vn, "LA")[0] and backlog(vn, "LA") >= 5, 30, "VN to notice LA is down"
     )
-    [status] = [p for p in vn.py("print(json.dumps(services.peer_status()))") if p["name"] == "LA"]
+    status = status_of(vn, "LA")
     assert (
         "cannot reach" in status["last_error"]
         and status["backlog"] >= 5
         and status["failures"] >= 1
     )
     la.start()
-    wait_for(lambda: la.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE summary = 'cập nhật khi LA ngừng'") == 5,
-             60, "LA to catch up")  # fmt: skip
-    wait_for(lambda: peer_row(vn, "LA")[0] == "" and backlog(vn, "LA") == 0, 60,
-             "VN's status for LA to recover")  # fmt: skip
+    wait_for(lambda: with_summary(la, "cập nhật khi LA ngừng") == 5, 60, "LA to catch up")
+    wait_for(
+        lambda: peer_row(vn, "LA")[0] == "" and backlog(vn, "LA") == 0,
+        60,
+        "VN's status for LA to recover",
+    )
     assert len(changed) == 5
 
 
@@ -463,10 +439,10 @@ def test_bundle_export_import_twice_and_tampered(pair, tmp_path: Path) -> None: 
         tampered.write_text("".join(lines))
         bad = la.cli("bundle", "import", str(tampered), check=False)
         assert bad.returncode == 2 and "do not match the signed manifest" in bad.stderr
-        assert la.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE summary = 'qua USB'") == 0
+        assert with_summary(la, "qua USB") == 0
         first = la.cli("bundle", "import", str(bundle)).stdout
         assert "applied 1," in first
-        assert la.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE summary = 'qua USB'") == 1
+        assert with_summary(la, "qua USB") == 1
         second = la.cli("bundle", "import", str(bundle)).stdout
         assert "applied 0," in second
         assert target
@@ -483,8 +459,11 @@ def test_key_rotation_is_accepted_by_the_peer(pair) -> None:  # type: ignore[no-
         "c = DrugCase.objects.local().exclude(tlp='RED').order_by('id')[30]\n"
         "crime.update_case(c, user=admin, summary='sau khi đổi khóa')"
     )
-    wait_for(lambda: la.scalar("SELECT COUNT(*) FROM crime_drugcase WHERE summary = 'sau khi đổi khóa'") == 1,
-             60, "LA to accept an envelope signed with VN's new key")  # fmt: skip
+    wait_for(
+        lambda: with_summary(la, "sau khi đổi khóa") == 1,
+        60,
+        "LA to accept an envelope signed with VN's new key",
+    )
     assert la.scalar("SELECT fingerprint FROM exchange_peer WHERE name = 'VN'") == new_fp
     wait_for(
         lambda: backlog(vn, "LA") == 0, 60, "LA's receipts signed by... and accepted after rotation"

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from liaison.core import node
 from liaison.core.models import Tlp
 from liaison.crime.models import DrugCase
 from liaison.exchange import envelope as env
@@ -16,7 +17,8 @@ from liaison.exchange import services
 from liaison.exchange.models import Holding, OutboxEntry, Peer, Rejection, Release, ReleaseState
 from liaison.exchange.services import RequestRefused
 
-from .conftest import FakePeer, case_body
+from .conftest import THIS_NODE, FakePeer, case_body
+from .nodes import signed_receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +37,10 @@ def test_fingerprint_mismatch_refused(fake_la: FakePeer) -> None:
     with pytest.raises(services.PeerError, match="fingerprint mismatch"):
         services.check_identity(fake_la.identity(), "0000 1111 2222")
     other = FakePeer()
-    fp = services.node.fingerprint_of(env.raw_key(other.key.public_key()))
+    fp = node.fingerprint_of(env.raw_key(other.key.public_key()))
     with pytest.raises(services.PeerError):
         services.check_identity(fake_la.identity(), fp)
-    good = services.node.fingerprint_of(env.raw_key(fake_la.key.public_key()))
+    good = node.fingerprint_of(env.raw_key(fake_la.key.public_key()))
     assert services.check_identity(fake_la.identity(), good.upper().replace(" ", ":"))
 
 
@@ -47,8 +49,9 @@ def test_fingerprint_mismatch_refused(fake_la: FakePeer) -> None:
 
 def test_supervisor_release_puts_signed_envelope_in_feed(staff, la_peer, make_case) -> None:  # type: ignore[no-untyped-def]
     case = make_case()
-    [release] = services.release_to(staff.supervisor, case, [la_peer], tlp="AMBER", handling="H1",
-                                    basis="MoU 9 Aug 2021")  # fmt: skip
+    [release] = services.release_to(
+        staff.supervisor, case, [la_peer], tlp="AMBER", handling="H1", basis="MoU 9 Aug 2021"
+    )
     assert release.state == ReleaseState.ACTIVE
     [e] = feed_envelopes(la_peer)
     assert (e.kind, e.uuid, e.version, e.op) == ("cases", str(case.uuid), 1, "upsert")
@@ -60,8 +63,9 @@ def test_officer_proposes_supervisor_approves(staff, la_peer, make_case) -> None
     case = make_case()
     with pytest.raises(PermissionDenied):
         services.release_to(staff.officer, case, [la_peer], tlp="GREEN", handling="H0", basis="MoU")
-    release = services.propose_release(staff.officer, case, la_peer, tlp="GREEN", handling="H0",
-                                       basis="MoU")  # fmt: skip
+    release = services.propose_release(
+        staff.officer, case, la_peer, tlp="GREEN", handling="H0", basis="MoU"
+    )
     assert release.state == ReleaseState.PROPOSED
     assert not OutboxEntry.objects.exists()
     with pytest.raises(PermissionDenied):
@@ -141,8 +145,16 @@ def test_bulk_release_skips_red(staff, la_peer, make_case) -> None:  # type: ign
     from liaison.exchange.registry import get_kind
 
     cases = [make_case() for _ in range(5)] + [make_case(tlp=Tlp.RED)]
-    n, skipped = services.bulk_release(staff.supervisor, get_kind("cases"), DrugCase.objects.all(),
-                                       la_peer, tlp="GREEN", handling="H0", basis="MoU", batch=2)  # fmt: skip
+    n, skipped = services.bulk_release(
+        staff.supervisor,
+        get_kind("cases"),
+        DrugCase.objects.all(),
+        la_peer,
+        tlp="GREEN",
+        handling="H0",
+        basis="MoU",
+        batch=2,
+    )
     assert n == 5 and len(skipped) == 1 and "RED" in skipped[0]
     assert OutboxEntry.objects.count() == 5
     assert str(cases[-1].uuid) not in {e.uuid for e in feed_envelopes(la_peer)}
@@ -262,10 +274,7 @@ def test_receipt_marks_delivery_and_recall_confirmation(staff, la_peer, fake_la,
     [release] = services.release_to(
         staff.supervisor, case, [la_peer], tlp="AMBER", handling="H0", basis="MoU"
     )
-    head = services.outbox_head(la_peer)
-    receipt = fake_la.signer.sign_json({"from": fake_la.node_id, "to": "vn-test0001", "through": head,
-                                        "rejected": [], "issued_at": env.utc_stamp()}, env.TYP_RECEIPT)  # fmt: skip
-    services.accept_receipt(la_peer, receipt)
+    services.accept_receipt(la_peer, fake_la.receipt(services.outbox_head(la_peer)))
     [status] = services.delivery_status(case.uuid)
     assert status["held_version"] == 1 and "holds version 1" in status["text"]
     services.withdraw_release(staff.supervisor, release)
@@ -275,22 +284,16 @@ def test_receipt_marks_delivery_and_recall_confirmation(staff, la_peer, fake_la,
         and status["held_version"] == 1
         and "not yet confirmed" in status["text"]
     )
-    head = services.outbox_head(la_peer)
-    receipt = fake_la.signer.sign_json({"from": fake_la.node_id, "to": "vn-test0001", "through": head,
-                                        "rejected": [], "issued_at": env.utc_stamp()}, env.TYP_RECEIPT)  # fmt: skip
-    services.accept_receipt(la_peer, receipt)
+    services.accept_receipt(la_peer, fake_la.receipt(services.outbox_head(la_peer)))
     [status] = services.delivery_status(case.uuid)
     assert status["text"].startswith("recalled; confirmed by LA at")
     assert services.peer_status()[0]["backlog"] == 0
 
 
 def test_receipt_beyond_feed_or_forged_refused(la_peer, fake_la) -> None:  # type: ignore[no-untyped-def]
-    bad = fake_la.signer.sign_json({"from": fake_la.node_id, "to": "vn-test0001", "through": 99,
-                                    "rejected": [], "issued_at": env.utc_stamp()}, env.TYP_RECEIPT)  # fmt: skip
     with pytest.raises(env.EnvelopeError, match="beyond"):
-        services.accept_receipt(la_peer, bad)
-    forged = FakePeer().signer.sign_json({"from": fake_la.node_id, "to": "vn-test0001", "through": 0,
-                                          "rejected": [], "issued_at": env.utc_stamp()}, env.TYP_RECEIPT)  # fmt: skip
+        services.accept_receipt(la_peer, fake_la.receipt(99))
+    forged = signed_receipt(FakePeer().signer, fake_la.node_id, THIS_NODE, 0)
     with pytest.raises(env.EnvelopeError):
         services.accept_receipt(la_peer, forged)
 

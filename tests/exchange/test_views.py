@@ -74,8 +74,14 @@ def test_api_release_and_status(client, staff, la_peer, make_case) -> None:  # t
     case = make_case()
     token = core.create_token(staff.supervisor)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    body = {"kind": "cases", "record_uuid": str(case.uuid), "peers": ["LA"], "tlp": "GREEN",
-            "handling": "H0", "basis": "MoU of 9 Aug 2021"}  # fmt: skip
+    body = {
+        "kind": "cases",
+        "record_uuid": str(case.uuid),
+        "peers": ["LA"],
+        "tlp": "GREEN",
+        "handling": "H0",
+        "basis": "MoU of 9 Aug 2021",
+    }
     answer = client.post(
         "/api/v1/releases", json.dumps(body), content_type="application/json", **headers
     )

@@ -15,7 +15,7 @@ from liaison.cli import main as liaison
 from liaison.core.models import Province
 from liaison.crime import services
 from liaison.crime.models import Hotspot, TraffickingRing
-from liaison.reports.briefing import approx, weight
+from liaison.reports.briefing import approx, format_day, weight, where
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +49,16 @@ A7,opium,9,kg
 """
 
 
+FILES = {"cases": "c.csv", "persons": "p.csv", "seizures": "s.csv"}
+PERIOD = ("report", "--from", "2024-01-01", "--to", "2025-12-31")
+
+
 @pytest.fixture
 def dataset(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    files = []
-    for kind, name, text in (
-        ("cases", "c.csv", CASES),
-        ("persons", "p.csv", PERSONS),
-        ("seizures", "s.csv", SEIZURES),
-    ):
+    for name, text in zip(FILES.values(), (CASES, PERSONS, SEIZURES), strict=True):
         (tmp_path / name).write_text(text, encoding="utf-8")
-        files += [kind, str(tmp_path / name)]
-    code = liaison(["import", *files])
+    files = {kind: str(tmp_path / name) for kind, name in FILES.items()}
+    code = liaison(["import", *(x for kind, path in files.items() for x in (kind, path))])
     assert code == 0
     province = Province.objects.get
     services.create_record(
@@ -90,14 +89,9 @@ def dataset(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def run_report(*args: str) -> int:
-    """`liaison report` over 2024 and 2025: its exit code."""
-    return liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", *args])
-
-
 def report(capsys, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
     capsys.readouterr()
-    code = run_report(*args)
+    code = liaison(["report", "--from", "2024-01-01", "--to", "2025-12-31", *args])
     out = capsys.readouterr()
     assert code == 0, out.err
     return json.loads(out.out)  # type: ignore[no-any-return]
@@ -107,8 +101,9 @@ def test_border_report_totals_exact_with_both_tables(dataset, capsys) -> None:  
     data = report(capsys, "--border-provinces")
     assert {"VN-22", "VN-24", "VN-25", "VN:44", "VN:40"} <= set(data["provinces"])
     assert "VN-HN" not in data["provinces_counted"]
-    # merged into the border unit VN:48, not a border province itself
-    assert "VN-DN" not in data["provinces_counted"]
+    assert (
+        "VN-DN" not in data["provinces_counted"]
+    )  # merged into the border unit VN:48, not a border province itself
     assert (data["cases"], data["defendants"], data["foreign_defendants"]) == (5, 3, 2)
     rows = {(r["drug"], r["unit"]): r for r in data["seizures"]}
     assert rows["methamphetamine_tablets", "tablet"]["quantity"] == 45000
@@ -147,10 +142,10 @@ def test_whole_country_and_province_selection_across_merger(dataset, capsys) -> 
 
 
 def test_report_bad_input_exits_2(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert run_report("--province", "VN-99") == 2
+    assert liaison([*PERIOD, "--province", "VN-99"]) == 2
     assert "VN-99" in capsys.readouterr().err
     assert liaison(["report", "--from", "2024-13-01", "--to", "2025-12-31"]) == 2
-    assert run_report("--table", "nope") == 2
+    assert liaison([*PERIOD, "--table", "nope"]) == 2
 
 
 def test_rounding_words() -> None:
@@ -166,13 +161,37 @@ def test_rounding_words() -> None:
     assert weight(15_890, "en") == "about 15.9 t"
     assert weight(1996.4, "en") == "about 2,000 kg"
     assert weight(1996.4, "vi") == "khoảng 2.000 kg"
+    # Russian groups thousands with a no-break space and writes a decimal comma (CLDR).
+    assert approx(14128, "ru") == "почти 14\u00a0130"
+    assert approx(19963, "ru") == "более 19\u00a0960"
+    assert approx(3_012_345, "ru") == "более 3,0 млн"
+    assert weight(15_890, "ru") == "около 15,9 т"
+    assert weight(6.35, "ru") == "около 6,4 кг"
 
 
-def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_russian_nouns_agree_with_the_numbers() -> None:
+    def border(count: int, partners: list[str]) -> str:
+        data = {"provinces": [], "province_count": count, "border_provinces": True}
+        return where({**data, "partners": partners}, "ru", {})
+
+    assert border(1, ["LA"]) == "1 приграничной провинции (сопредельное государство — Лаос)"
+    assert border(21, ["LA"]).startswith("21 приграничной провинции (")
+    assert border(3, ["LA", "KH"]) == (
+        "3 приграничных провинций (сопредельные государства — Лаос и Камбоджа)"
+    )
+    assert border(11, ["LA"]).startswith("11 приграничных провинций")
+    some = {"provinces": ["VN-22", "VN-23"], "province_count": 2}
+    assert where(some, "ru", {}) == "2 провинций"
+    assert where({**some, "province_count": 31}, "ru", {}) == "31 провинции"
+    # CLDR's long date, with a narrow no-break space before "г.".
+    assert format_day(dt.date(2024, 3, 5), "ru") == "5 марта 2024\u202fг."
+
+
+def test_markdown_briefing_in_four_languages(dataset, capsys) -> None:  # type: ignore[no-untyped-def]
     texts = {}
-    for lang in ("en", "vi", "lo"):
+    for lang in ("en", "vi", "lo", "ru"):
         capsys.readouterr()
-        assert run_report("--border-provinces", "--format", "md", "--lang", lang) == 0
+        assert liaison([*PERIOD, "--border-provinces", "--format", "md", "--lang", lang]) == 0
         texts[lang] = capsys.readouterr().out
     assert "detected 5 drug cases with 3 defendants (2 of them foreign nationals)" in texts["en"]
     assert "about 6.4 kg" in texts["en"] and "45,000 synthetic pills" in texts["en"]
@@ -180,17 +199,56 @@ def test_markdown_briefing_in_three_languages(dataset, capsys) -> None:  # type:
     assert "đã phát hiện 5 vụ án về ma túy với 3 bị can" in texts["vi"]
     assert "giáp Lào" in texts["vi"] and "khoảng 6,4 kg" in texts["vi"]
     assert "ກວດພົບຄະດີຢາເສບຕິດ 5 ຄະດີ" in texts["lo"]
+    assert (
+        "С 1 января 2024\u202fг. по 31 декабря 2025\u202fг. полицией 9 приграничных провинций"
+        in (texts["ru"])
+    )
+    assert "(сопредельное государство — Лаос)" in texts["ru"]
+    assert "выявлено преступлений в сфере незаконного оборота наркотиков — 5" in texts["ru"]
+    assert "установлено обвиняемых — 3 (в том числе иностранных граждан — 2)" in texts["ru"]
+    assert "— около 6,4 кг, в том числе:" in texts["ru"]
+    assert "героин — около 1,5 кг" in texts["ru"]
+    assert "| Героин | kg | 1,5 | 1,5 | 1 |" in texts["ru"]
     assert "| Drug cases | 5 |" in texts["en"]
 
 
 def test_xlsx_and_pdf(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "r.xlsx"
-    code = run_report("--border-provinces", "--format", "xlsx", "--lang", "vi", "--out", str(out))
-    assert code == 0
+    border = [*PERIOD, "--border-provinces"]
+    assert liaison([*border, "--format", "xlsx", "--lang", "vi", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert ("Số vụ án", 5) in values
+    assert liaison([*border, "--format", "xlsx", "--lang", "ru", "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert ("Преступления, связанные с наркотиками", 5) in values
     pdf = tmp_path / "r.pdf"
-    code = run_report("--border-provinces", "--format", "pdf", "--lang", "lo", "--out", str(pdf))
-    assert code == 0
-    assert pdf.read_bytes().startswith(b"%PDF")
+    for lang in ("lo", "ru"):
+        assert liaison([*border, "--format", "pdf", "--lang", lang, "--out", str(pdf)]) == 0
+        assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_border_selection_follows_the_partner_countries(
+    dataset, capsys, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("LIAISON_PARTNER_COUNTRIES", raising=False)
+    default = report(capsys, "--border-provinces")
+    assert default["partners"] == ["LA"] and default["partner"] == "LA"
+
+    # A node that also works with Cambodia: the border selection covers both partners (only
+    # the Lao border is in the gazetteer's border data here), and the briefing names both.
+    settings.NODE = {**settings.NODE, "partner_countries": ["KH", "LA"]}
+    both = report(capsys, "--border-provinces")
+    assert both["partners"] == ["KH", "LA"] and both["partner"] is None
+    assert both["provinces"] == default["provinces"] and both["cases"] == default["cases"]
+    assert liaison([*PERIOD, "--border-provinces", "--format", "md"]) == 0
+    assert "bordering Cambodia and Laos" in capsys.readouterr().out
+
+    # One chosen partner: only the provinces facing it.
+    cambodia = report(capsys, "--border-provinces", "--partner", "kh")
+    assert cambodia["partners"] == ["KH"] and cambodia["provinces"] == []
+    assert cambodia["cases"] == 0
+    laos = report(capsys, "--border-provinces", "--partner", "LA")
+    assert laos["provinces"] == default["provinces"]
+    assert liaison([*PERIOD, "--border-provinces", "--partner", "XX"]) == 2

@@ -1,7 +1,8 @@
 """REST API for cooperation: /api/v1/wanted-notices, requests, messages, joint-cases, patrols,
-agreements, meetings (+ hotline channels and report). Lists are paginated (``limit`` /
-``offset``) and filterable; access follows the unit tree (a record outside it is 404); every
-write goes through the services, as the pages do.
+agreements, meetings (+ hotline channels and report). Lists are filtered and paged by the
+one list mechanism (:mod:`liaison.core.listing`: ``{"items", "next"}``, a cursor per page);
+access follows the unit tree (a record outside it is 404); every write goes through the
+services, as the pages do.
 
 One router per mechanism, mounted here (in this order) into the app's ``router``."""
 

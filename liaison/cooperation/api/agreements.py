@@ -1,17 +1,18 @@
 """REST API of agreements and plans, their action items, and meetings."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from ninja.pagination import paginate
 
 from liaison.cooperation.models.agreements import ActionItem, Agreement, Meeting
 from liaison.cooperation.services import agreements as service
 from liaison.cooperation.services.common import get_visible, visible
+from liaison.core.listing import KeysetPagination, ListFilter
 from liaison.core.middleware import request_user as _user
 from liaison.core.schemas import RecordOut
 
@@ -76,17 +77,18 @@ class ActionPatch(Schema):
     progress_note: str | None = None
 
 
+class AgreementFilter(ListFilter):
+    kind: str | None = None
+    q: Annotated[str | None, FilterLookup(["title__icontains", "reference__icontains"])] = None
+
+
 @router.get("/agreements", response=list[AgreementOut])
-@paginate
-def list_agreements(request: HttpRequest, kind: str = "", q: str = "") -> QuerySet[Agreement]:
-    """Filters: ``kind`` (mou / annual_plan / agreement / other), ``q`` (title)."""
+@paginate(KeysetPagination, order=("-id",))
+def list_agreements(request: HttpRequest, filters: Query[AgreementFilter]) -> QuerySet[Agreement]:
+    """Newest first. Filters: ``kind`` (mou / annual_plan / agreement / other), ``q`` (title
+    or reference)."""
     qs = visible(Agreement, _user(request)).select_related("owner_unit")
-    qs = qs.prefetch_related("action_items")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(reference__icontains=q))
-    return qs
+    return filters.filter(qs.prefetch_related("action_items"))
 
 
 @router.get("/agreements/{uuid}", response=AgreementOut)
@@ -148,24 +150,19 @@ class MeetingIn(Schema):
     share_now: bool = False
 
 
+class MeetingFilter(ListFilter):
+    kind: str | None = None
+    date_from: Annotated[dt.date | None, FilterLookup("held_on__gte")] = None
+    date_to: Annotated[dt.date | None, FilterLookup("held_on__lte")] = None
+
+
 @router.get("/meetings", response=list[MeetingOut])
-@paginate
-def list_meetings(
-    request: HttpRequest,
-    kind: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> QuerySet[Meeting]:
-    """Filters: ``kind`` (conference / meeting / working), ``date_from``, ``date_to``."""
+@paginate(KeysetPagination, order=("-held_on", "-id"))
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]) -> QuerySet[Meeting]:
+    """Latest first. Filters: ``kind`` (conference / meeting / working), ``date_from``,
+    ``date_to``."""
     qs = visible(Meeting, _user(request)).select_related("owner_unit", "agreement")
-    qs = qs.prefetch_related("commitments")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if date_from:
-        qs = qs.filter(held_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(held_on__lte=date_to)
-    return qs
+    return filters.filter(qs.prefetch_related("commitments"))
 
 
 @router.get("/meetings/{uuid}", response=MeetingOut)

@@ -5,18 +5,21 @@ import base64
 import binascii
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q
 from ninja import Schema
 
-from liaison.core.node import this_node
+from liaison.cooperation.services.common import on_side
+from liaison.core.listing import ListFilter
 
 
-def by_direction(qs: QuerySet, direction: str) -> QuerySet:
-    if direction == "sent" or direction == "local":
-        return qs.filter(origin=this_node().id)
-    if direction in ("received", "partner"):
-        return qs.exclude(origin=this_node().id)
-    return qs
+class SideFilter(ListFilter):
+    """Filters of a list whose records either side writes. ``direction``: ``sent`` or
+    ``local`` (written here), ``received`` or ``partner`` (from a partner)."""
+
+    direction: str | None = None
+
+    def filter_direction(self, value: str | None) -> Q:
+        return on_side(value)
 
 
 class FileIn(Schema):

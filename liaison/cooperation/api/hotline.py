@@ -2,19 +2,20 @@
 acknowledge, and the time-to-acknowledge report."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, FilterLookup, Query, Router, Schema
 from ninja.pagination import paginate
 
-from liaison.cooperation.api.common import FileIn, by_direction, uploads
+from liaison.cooperation.api.common import FileIn, SideFilter, uploads
 from liaison.cooperation.models.hotline import Channel, Message
 from liaison.cooperation.services import hotline as service
 from liaison.cooperation.services.common import get_visible, visible
+from liaison.core.listing import KeysetPagination
 from liaison.core.middleware import request_user as _user
 from liaison.core.schemas import RecordOut
 
@@ -121,28 +122,23 @@ class AckIn(Schema):
     note: str = ""
 
 
+class MessageFilter(SideFilter):
+    channel: Annotated[int | None, FilterLookup("channel_id")] = None
+    priority: str | None = None
+    q: Annotated[str | None, FilterLookup(["subject__icontains", "body__icontains"])] = None
+
+
 @router.get("/messages", response=list[MessageOut])
-@paginate
+@paginate(KeysetPagination, order=("-sent_at", "-id"))
 def list_messages(
-    request: HttpRequest,
-    channel: int | None = None,
-    priority: str = "",
-    direction: str = "",
-    unacknowledged: bool = False,
-    q: str = "",
+    request: HttpRequest, filters: Query[MessageFilter], unacknowledged: bool = False
 ) -> QuerySet[Message]:
-    """Filters: ``channel`` (id), ``priority``, ``direction`` (sent / received),
-    ``unacknowledged`` (received and not yet acknowledged here), ``q`` (subject or text)."""
+    """Newest sent first. Filters: ``channel`` (id), ``priority``, ``direction`` (sent /
+    received), ``unacknowledged`` (received and not yet acknowledged here), ``q`` (subject or
+    text)."""
     user = _user(request)
     qs = service.unacknowledged(user) if unacknowledged else visible(Message, user)
-    qs = by_direction(qs, direction).select_related("owner_unit").prefetch_related("receipts")
-    if channel is not None:
-        qs = qs.filter(channel_id=channel)
-    if priority:
-        qs = qs.filter(priority=priority)
-    if q:
-        qs = qs.filter(Q(subject__icontains=q) | Q(body__icontains=q))
-    return qs
+    return filters.filter(qs.select_related("owner_unit").prefetch_related("receipts"))
 
 
 @router.get("/messages/{uuid}", response=MessageOut)

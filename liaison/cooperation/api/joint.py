@@ -1,19 +1,20 @@
 """REST API of joint cases and their entries."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from ninja.pagination import paginate
 
-from liaison.cooperation.api.common import by_direction
+from liaison.cooperation.api.common import SideFilter
 from liaison.cooperation.models.joint import JointCase, JointCaseEntry
 from liaison.cooperation.services import joint as service
 from liaison.cooperation.services.common import get_visible, visible
+from liaison.core.listing import KeysetPagination
 from liaison.core.middleware import request_user as _user
 from liaison.core.schemas import RecordOut
 
@@ -99,29 +100,23 @@ class EntryPatch(Schema):
     link_label: str | None = None
 
 
+class JointCaseFilter(SideFilter):
+    q: Annotated[str | None, FilterLookup(["reference__icontains", "title__icontains"])] = None
+    open_only: bool | None = None
+    opened_from: Annotated[dt.date | None, FilterLookup("opened_on__gte")] = None
+    opened_to: Annotated[dt.date | None, FilterLookup("opened_on__lte")] = None
+
+    def filter_open_only(self, value: bool | None) -> Q:
+        return Q(closed_on__isnull=True) if value else Q()
+
+
 @router.get("/joint-cases", response=list[JointCaseOut])
-@paginate
-def list_joint_cases(
-    request: HttpRequest,
-    q: str = "",
-    open_only: bool = False,
-    direction: str = "",
-    opened_from: dt.date | None = None,
-    opened_to: dt.date | None = None,
-) -> QuerySet[JointCase]:
-    """Filters: ``q`` (reference, title), ``open_only``, ``direction`` (local / partner),
-    ``opened_from``, ``opened_to``."""
+@paginate(KeysetPagination, order=("-opened_on", "-id"))
+def list_joint_cases(request: HttpRequest, filters: Query[JointCaseFilter]) -> QuerySet[JointCase]:
+    """Newest opened first. Filters: ``q`` (reference, title), ``open_only``, ``direction``
+    (local / partner), ``opened_from``, ``opened_to``."""
     qs = visible(JointCase, _user(request)).select_related("owner_unit")
-    qs = by_direction(qs, direction).prefetch_related("entries")
-    if q:
-        qs = qs.filter(Q(reference__icontains=q) | Q(title__icontains=q))
-    if open_only:
-        qs = qs.filter(closed_on__isnull=True)
-    if opened_from:
-        qs = qs.filter(opened_on__gte=opened_from)
-    if opened_to:
-        qs = qs.filter(opened_on__lte=opened_to)
-    return qs
+    return filters.filter(qs.prefetch_related("entries"))
 
 
 @router.get("/joint-cases/count")

@@ -1,17 +1,18 @@
 """REST API of joint patrols and operations, with their results."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from ninja.pagination import paginate
 
 from liaison.cooperation.models.patrols import Patrol
 from liaison.cooperation.services import patrols as service
 from liaison.cooperation.services.common import get_visible, visible
+from liaison.core.listing import KeysetPagination, ListFilter
 from liaison.core.middleware import request_user as _user
 from liaison.core.schemas import RecordOut
 
@@ -85,27 +86,21 @@ class StatusIn(Schema):
     status: str
 
 
+class PatrolFilter(ListFilter):
+    status: str | None = None
+    kind: str | None = None
+    # A patrol is in the period if it overlaps it.
+    date_from: Annotated[dt.date | None, FilterLookup("ends_on__gte")] = None
+    date_to: Annotated[dt.date | None, FilterLookup("starts_on__lte")] = None
+
+
 @router.get("/patrols", response=list[PatrolOut])
-@paginate
-def list_patrols(
-    request: HttpRequest,
-    status: str = "",
-    kind: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> QuerySet[Patrol]:
-    """Filters: ``status``, ``kind`` (patrol / operation), ``date_from``, ``date_to``."""
+@paginate(KeysetPagination, order=("-starts_on", "-id"))
+def list_patrols(request: HttpRequest, filters: Query[PatrolFilter]) -> QuerySet[Patrol]:
+    """Latest start first. Filters: ``status``, ``kind`` (patrol / operation), ``date_from``,
+    ``date_to`` (patrols overlapping the period)."""
     qs = visible(Patrol, _user(request)).select_related("owner_unit")
-    qs = qs.prefetch_related("results")
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if date_from:
-        qs = qs.filter(ends_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(starts_on__lte=date_to)
-    return qs
+    return filters.filter(qs.prefetch_related("results"))
 
 
 @router.get("/patrols/{uuid}", response=PatrolOut)

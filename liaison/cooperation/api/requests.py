@@ -1,18 +1,19 @@
 """REST API of assistance requests: list, send, respond, close."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from ninja.pagination import paginate
 
-from liaison.cooperation.api.common import FileIn, by_direction, uploads
+from liaison.cooperation.api.common import FileIn, SideFilter, uploads
 from liaison.cooperation.models.requests import AssistanceRequest
 from liaison.cooperation.services import requests as service
 from liaison.cooperation.services.common import get_visible, visible
+from liaison.core.listing import KeysetPagination
 from liaison.core.middleware import request_user as _user
 from liaison.core.schemas import RecordOut
 
@@ -106,33 +107,36 @@ class ResponseIn(Schema):
     attachments: list[FileIn] = []
 
 
+class RequestFilter(SideFilter):
+    request_type: str | None = None
+    status: str | None = None
+    q: Annotated[str | None, FilterLookup(["reference__icontains", "facts_summary__icontains"])] = (
+        None
+    )
+
+
+def _audit_request_list(request: HttpRequest, requests: list[AssistanceRequest]) -> None:
+    service.read_requests(requests, _user(request), via="api list")
+
+
 @router.get("/requests", response=list[RequestOut])
-@paginate
+@paginate(KeysetPagination, order=("-sent_at", "-id"), on_page=_audit_request_list)
 def list_requests(
-    request: HttpRequest,
-    request_type: str = "",
-    status: str = "",
-    direction: str = "",
-    overdue: bool = False,
-    q: str = "",
+    request: HttpRequest, filters: Query[RequestFilter], overdue: bool = False
 ) -> QuerySet[AssistanceRequest]:
-    """Filters: ``request_type``, ``status``, ``direction`` (sent / received), ``overdue``
-    (deadline passed, not answered), ``q`` (reference or facts)."""
+    """Newest sent first. Filters: ``request_type``, ``status``, ``direction`` (sent /
+    received), ``overdue`` (deadline passed, not answered), ``q`` (reference or facts). Every
+    request returned that names a person is recorded in the audit log."""
     user = _user(request)
     qs = service.overdue_requests(user) if overdue else visible(AssistanceRequest, user)
-    qs = by_direction(qs, direction).select_related("owner_unit").prefetch_related("responses")
-    if request_type:
-        qs = qs.filter(request_type=request_type)
-    if status:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(reference__icontains=q) | Q(facts_summary__icontains=q))
-    return qs
+    return filters.filter(qs.select_related("owner_unit").prefetch_related("responses"))
 
 
 @router.get("/requests/{uuid}", response=RequestOut)
 def get_request(request: HttpRequest, uuid: UUID) -> AssistanceRequest:
-    return get_visible(AssistanceRequest, _user(request), uuid=uuid)
+    req = get_visible(AssistanceRequest, _user(request), uuid=uuid)
+    service.read_requests([req], _user(request), via="api")
+    return req
 
 
 @router.post("/requests", response={201: RequestOut})

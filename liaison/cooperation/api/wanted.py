@@ -2,19 +2,20 @@
 partners, and our wanted persons abroad."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from ninja.pagination import paginate
 
 from liaison.cooperation import federation
-from liaison.cooperation.api.common import by_direction
+from liaison.cooperation.api.common import SideFilter
 from liaison.cooperation.models.wanted import WantedNotice
 from liaison.cooperation.services import wanted as service
 from liaison.cooperation.services.common import get_visible, visible
+from liaison.core.listing import Code, KeysetPagination
 from liaison.core.middleware import request_user as _user
 from liaison.core.schemas import RecordOut
 
@@ -94,31 +95,28 @@ class WithdrawIn(Schema):
     reason: str = ""
 
 
+class NoticeFilter(SideFilter):
+    status: str | None = None
+    notice_type: str | None = None
+    believed_country: Code | None = None
+    q: Annotated[
+        str | None,
+        FilterLookup(["full_name__icontains", "latin_name__icontains", "reference__icontains"]),
+    ] = None
+
+
+def _audit_notice_list(request: HttpRequest, notices: list[WantedNotice]) -> None:
+    service.read_notices(notices, _user(request), via="api list")
+
+
 @router.get("/wanted-notices", response=list[NoticeOut])
-@paginate
-def list_notices(
-    request: HttpRequest,
-    status: str = "",
-    notice_type: str = "",
-    direction: str = "",
-    believed_country: str = "",
-    q: str = "",
-) -> QuerySet[WantedNotice]:
-    """Filters: ``status``, ``notice_type`` (red / blue), ``direction`` (local = ours,
-    partner = received), ``believed_country``, ``q`` (name, romanised name, reference)."""
+@paginate(KeysetPagination, order=("-issued_at", "-id"), on_page=_audit_notice_list)
+def list_notices(request: HttpRequest, filters: Query[NoticeFilter]) -> QuerySet[WantedNotice]:
+    """Newest issued first. Filters: ``status``, ``notice_type`` (red / blue), ``direction``
+    (local = ours, partner = received), ``believed_country``, ``q`` (name, romanised name,
+    reference). Every notice returned is recorded in the audit log."""
     qs = visible(WantedNotice, _user(request)).select_related("owner_unit")
-    qs = by_direction(qs, direction).prefetch_related("events")
-    if status:
-        qs = qs.filter(status=status)
-    if notice_type:
-        qs = qs.filter(notice_type=notice_type)
-    if believed_country:
-        qs = qs.filter(believed_country=believed_country.upper())
-    if q:
-        qs = qs.filter(
-            Q(full_name__icontains=q) | Q(latin_name__icontains=q) | Q(reference__icontains=q)
-        )
-    return qs
+    return filters.filter(qs.prefetch_related("events"))
 
 
 @router.get("/wanted-notices/abroad")
@@ -130,7 +128,9 @@ def wanted_abroad(request: HttpRequest, country: str = "") -> dict[str, Any]:
 
 @router.get("/wanted-notices/{uuid}", response=NoticeOut)
 def get_notice(request: HttpRequest, uuid: UUID) -> WantedNotice:
-    return get_visible(WantedNotice, _user(request), uuid=uuid)
+    notice = get_visible(WantedNotice, _user(request), uuid=uuid)
+    service.read_notices([notice], _user(request), via="api")
+    return notice
 
 
 @router.post("/wanted-notices", response={201: NoticeOut})

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.cooperation.forms.common import (
     DATE,
@@ -31,7 +32,9 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(label=_("Signed"), widget=DATE, required=False)
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE, required=False)
     valid_to = forms.DateField(label=_("Valid to"), widget=DATE, required=False)
-    summary = forms.CharField(label=_("Summary"), widget=TEXT, required=False)
+    summary = forms.CharField(
+        label=pgettext_lazy("document", "Summary"), widget=TEXT, required=False
+    )
     documents = MultipleFileField(label=_("Documents"), help_text=attachments_help)
     share_now = forms.BooleanField(label=_("Send to the partner now (supervisor)"), required=False)
 

@@ -100,6 +100,12 @@ class Message(Record):  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        # The list's order, over all messages and within a channel: a page (web or API)
+        # walks one of these indexes from its cursor.
+        indexes = [
+            models.Index(fields=["sent_at", "id"], name="coop_message_sent"),
+            models.Index(fields=["channel", "sent_at", "id"], name="coop_message_channel_sent"),
+        ]
         verbose_name = _("hotline message")
         verbose_name_plural = _("hotline messages")
 

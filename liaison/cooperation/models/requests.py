@@ -79,6 +79,8 @@ class AssistanceRequest(Record):  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        # The list's order: a page (web or API) walks this index from its cursor.
+        indexes = [models.Index(fields=["sent_at", "id"], name="coop_request_sent")]
         verbose_name = _("assistance request")
         verbose_name_plural = _("assistance requests")
 

@@ -54,6 +54,8 @@ class WantedNotice(Record):  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["-issued_at", "-id"]
+        # The list's order: a page (web or API) walks this index from its cursor.
+        indexes = [models.Index(fields=["issued_at", "id"], name="coop_notice_issued")]
         verbose_name = _("wanted notice")
         verbose_name_plural = _("wanted notices")
 

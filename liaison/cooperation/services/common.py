@@ -136,15 +136,32 @@ def visible(model: type[R], user: User) -> models.QuerySet[R]:
     qs = model.objects.all()  # type: ignore[attr-defined]
     if not user.is_authenticated or not user.is_active:
         return qs.none()  # type: ignore[no-any-return]
-    mine = Q(pk__in=model.objects.visible_to(user).values("pk"))  # type: ignore[attr-defined]
     if user.is_superuser:
         return qs  # type: ignore[no-any-return]
+    # The unit subtree of Record.objects.visible_to, written as a condition on the row (not
+    # ``pk IN (subquery)``) so that a list can walk its order's index and stop at a page.
+    mine = Q(owner_unit__path__startswith=user.unit.path) if user.unit is not None else Q(pk=None)
     extra = Q()
     if _national_level(user):
         extra = Q(owner_unit__parent__isnull=True) & ~Q(origin=this_node().id)
     if model is WantedNotice:
         extra |= ~Q(origin=this_node().id)
     return qs.filter(mine | extra) if extra else qs.filter(mine)  # type: ignore[no-any-return]
+
+
+#: How lists name the records written on this node, and those received from a partner.
+HERE_SIDES = ("sent", "local", "ours")
+PARTNER_SIDES = ("received", "partner")
+
+
+def on_side(side: str | None) -> Q:
+    """Records written on this node (``sent``, ``local``, ``ours``) or received from a
+    partner (``received``, ``partner``); any other value (or none): all records."""
+    if side in HERE_SIDES:
+        return Q(origin=this_node().id)
+    if side in PARTNER_SIDES:
+        return ~Q(origin=this_node().id)
+    return Q()
 
 
 def get_visible(model: type[R], user: User, **lookup: Any) -> R:

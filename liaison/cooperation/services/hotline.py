@@ -379,7 +379,7 @@ def hotline_report(start: dt.date, end: dt.date, user: User | None = None) -> di
 
 # --- message templates --------------------------------------------------------------------
 
-#: Bilingual templates: each text in Vietnamese, Lao and English; the message carries the
+#: Bilingual templates: each text in Vietnamese, Lao, English and Russian; the message carries the
 #: sender's language, the partner's language and English, one after the other.
 TEMPLATES: dict[str, dict[str, Any]] = {
     "verify_person": {
@@ -389,6 +389,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             "vi": "Đề nghị xác minh nhân thân: {name}",
             "lo": "ຂໍໃຫ້ກວດສອບຕົວຕົນ: {name}",
             "en": "Request to verify a person: {name}",
+            "ru": "Запрос об установлении личности: {name}",
         },
         "body": {
             "vi": "Đề nghị quý Cơ quan xác minh nhân thân, quốc tịch và nơi cư trú của đối tượng {name}, "
@@ -397,6 +398,9 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             "ເອກະສານເລກທີ {id_number}. ເຫດຜົນ: {reason}. ກະລຸນາຕອບທາງສາຍດ່ວນ.",
             "en": "Please verify the identity, nationality and residence of {name}, born {birth_date}, "
             "document number {id_number}. Reason: {reason}. Please reply over the hotline.",
+            "ru": "Просим установить личность, гражданство и место жительства {name}, "
+            "дата рождения {birth_date}, документ № {id_number}. Основание: {reason}. "
+            "Ответ просим направить по горячей линии.",
         },
     },
     "seizure_at_gate": {
@@ -406,6 +410,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             "vi": "Thông báo bắt giữ ma túy tại cửa khẩu {gate}",
             "lo": "ແຈ້ງການຍຶດຢາເສບຕິດຢູ່ດ່ານ {gate}",
             "en": "Notice of a drug seizure at the {gate} gate",
+            "ru": "Сообщение об изъятии наркотиков в пункте пропуска {gate}",
         },
         "body": {
             "vi": "Ngày {date}, tại cửa khẩu {gate}, lực lượng chức năng đã bắt giữ {quantity} {drug}. "
@@ -414,6 +419,9 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             "ຜູ້ກ່ຽວຂ້ອງ: {persons}. ຂໍປະສານງານກວດສອບແຫຼ່ງທີ່ມາ ແລະ ຜູ້ກ່ຽວຂ້ອງຢູ່ຝັ່ງກົງກັນຂ້າມ.",
             "en": "On {date} at the {gate} gate, officers seized {quantity} {drug}. "
             "Persons involved: {persons}. We ask for joint verification of the source and of persons on your side.",
+            "ru": "{date} в пункте пропуска {gate} сотрудниками изъято: {drug}, {quantity}. "
+            "Причастные лица: {persons}. Просим совместно проверить источник поступления "
+            "и причастных лиц на вашей стороне границы.",
         },
     },
     "joint_patrol": {
@@ -423,6 +431,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             "vi": "Đề nghị tuần tra chung khu vực {area}",
             "lo": "ສະເໜີລາດຕະເວນຮ່ວມ ເຂດ {area}",
             "en": "Request for a joint patrol: {area}",
+            "ru": "Предложение о совместном патрулировании: {area}",
         },
         "body": {
             "vi": "Đề nghị tổ chức tuần tra chung tại khu vực {area} vào ngày {date}, "
@@ -431,12 +440,14 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             "ກຳລັງເຂົ້າຮ່ວມ: {units}. ກະລຸນາຢືນຢັນ ແລະ ແຕ່ງຕັ້ງຜູ້ປະສານງານ.",
             "en": "We propose a joint patrol in the {area} area on {date}, "
             "with these units: {units}. Please confirm and name a contact person.",
+            "ru": "Предлагаем провести {date} совместное патрулирование в районе {area} "
+            "силами подразделений: {units}. Просим подтвердить и назначить контактное лицо.",
         },
     },
 }
 
 #: The languages every template is written in (others fall back to English).
-TEMPLATE_LANGUAGES = ("vi", "lo", "en")
+TEMPLATE_LANGUAGES = ("vi", "lo", "en", "ru")
 
 
 class _Blank(dict):

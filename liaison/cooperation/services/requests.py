@@ -340,3 +340,9 @@ def is_overdue(request: AssistanceRequest) -> bool:
         and request.deadline < timezone.localdate()
         and request.status in (RequestStatus.OPEN, RequestStatus.ASSIGNED)
     )
+
+
+def read_requests(requests: list[AssistanceRequest], user: User | None, via: str = "list") -> None:
+    """Record one "request.read" entry per request shown that names or describes a person."""
+    about_persons = [r for r in requests if r.persons or r.person_description]
+    audit.record_many("request.read", about_persons, actor=actor_of(user), via=via)

@@ -363,3 +363,8 @@ def located_this_month(user: User) -> models.QuerySet[WantedNotice]:
 def new_partner_notices(user: User, days: int = 14) -> models.QuerySet[WantedNotice]:
     since = now() - dt.timedelta(days=days)
     return visible(WantedNotice, user).exclude(origin=this_node().id).filter(created_at__gte=since)
+
+
+def read_notices(notices: list[WantedNotice], user: User | None, via: str = "list") -> None:
+    """Record one "wanted.read" entry per notice shown: each describes a wanted person."""
+    audit.record_many("wanted.read", notices, actor=actor_of(user), via=via)

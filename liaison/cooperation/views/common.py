@@ -3,24 +3,52 @@ on the form, uploaded files, and the partner units the user's channels reach."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja.errors import ValidationError as BadCursor
 
 from liaison.cooperation.forms.common import apply_errors
 from liaison.cooperation.services.attachments import read_uploads
 from liaison.cooperation.services.common import error_text
 from liaison.cooperation.services.hotline import channels_for
+from liaison.core.listing import keyset_page
 from liaison.core.models import User
 
 
-def page_of(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its rows, the cursor it was asked with (None: the first page) and
+    the cursor of the next page (None: the last)."""
+
+    items: list[Any]
+    cursor: str | None
+    next: str | None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.cursor is not None or self.next is not None
+
+
+def page_of(request: HttpRequest, qs: Any, order: Sequence[str], per_page: int = 50) -> Page:
+    """The page of ``qs`` in ``order`` after ``?cursor=`` (the API's keyset pages: no OFFSET,
+    no count, so a page deep in a long list costs what the first does). A cursor that does
+    not fit this list (an old or edited link) shows the first page."""
+    cursor = request.GET.get("cursor") or None
+    try:
+        items, following = keyset_page(qs, order, cursor, per_page)
+    except BadCursor:
+        cursor = None
+        items, following = keyset_page(qs, order, None, per_page)
+    return Page(items, cursor, following)
 
 
 def attempt(request: HttpRequest, form: Any, action: Callable[[], Any], ok: str) -> Any:

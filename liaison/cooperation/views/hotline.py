@@ -87,8 +87,8 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done:
             return redirect("cooperation:channel", pk=channel.pk)
-    msgs = Message.objects.filter(channel=channel).prefetch_related("receipts").order_by("-sent_at")
-    page = page_of(request, msgs, 30)
+    msgs = Message.objects.filter(channel=channel).prefetch_related("receipts")
+    page = page_of(request, msgs, ("-sent_at", "-id"), 30)
     return render(
         request,
         "cooperation/hotline/channel.html",

@@ -31,17 +31,18 @@ def joint_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "cases")
     ctx: dict[str, Any] = {"tab": tab, "me": this_node().id}
     if tab == "patrols":
-        ctx["page"] = page_of(request, visible(Patrol, user))
+        ctx["page"] = page_of(request, visible(Patrol, user), ("-starts_on", "-id"))
     elif tab == "agreements":
-        ctx["page"] = page_of(request, visible(Agreement, user))
+        ctx["page"] = page_of(request, visible(Agreement, user), ("-id",))
         ctx["items"] = [(a, implementation_status(a)) for a in ctx["page"]]
     elif tab == "meetings":
-        ctx["page"] = page_of(request, visible(Meeting, user))
+        ctx["page"] = page_of(request, visible(Meeting, user), ("-held_on", "-id"))
     elif tab == "projects":
-        ctx["page"] = page_of(request, visible(CapacityProject, user))
+        ctx["page"] = page_of(request, visible(CapacityProject, user), ("-id",))
     else:
         ctx["tab"] = "cases"
-        ctx["page"] = page_of(request, visible(JointCase, user).prefetch_related("entries"))
+        cases = visible(JointCase, user).prefetch_related("entries")
+        ctx["page"] = page_of(request, cases, ("-opened_on", "-id"))
         since = dt.date(2022, 1, 1)
         ctx["count_since_2022"] = service.joint_case_count(since, timezone.localdate())
     return render(request, "cooperation/joint/list.html", ctx)

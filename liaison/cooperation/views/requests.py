@@ -12,7 +12,7 @@ from liaison.cooperation import federation
 from liaison.cooperation.forms.requests import RequestForm, ResponseForm
 from liaison.cooperation.models.requests import AssistanceRequest, RequestStatus, RequestType
 from liaison.cooperation.services import requests as service
-from liaison.cooperation.services.common import get_visible, visible
+from liaison.cooperation.services.common import get_visible, on_side, visible
 from liaison.cooperation.views.common import attempt, page_of, partner_units, uploaded_files
 from liaison.core.middleware import request_user as _user
 from liaison.core.node import this_node
@@ -30,11 +30,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(request_type=rtype)
     if status:
         qs = qs.filter(status=status)
-    if side == "sent":
-        qs = qs.filter(origin=this_node().id)
-    elif side == "received":
-        qs = qs.exclude(origin=this_node().id)
-    page = page_of(request, qs)
+    qs = qs.filter(on_side(side))
+    page = page_of(request, qs, ("-sent_at", "-id"))
     return render(
         request,
         "cooperation/requests/list.html",

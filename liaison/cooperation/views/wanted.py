@@ -15,7 +15,7 @@ from liaison.cooperation import federation
 from liaison.cooperation.forms.wanted import EventForm, NoticeForm, WithdrawForm
 from liaison.cooperation.models.wanted import WantedNotice, WantedStatus
 from liaison.cooperation.services import wanted as service
-from liaison.cooperation.services.common import get_visible, visible
+from liaison.cooperation.services.common import get_visible, on_side, visible
 from liaison.cooperation.views.common import attempt, page_of, uploaded_files
 from liaison.core.middleware import request_user as _user
 from liaison.core.node import this_node
@@ -30,10 +30,7 @@ def wanted_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if status:
         qs = qs.filter(status=status)
-    if side == "ours":
-        qs = qs.filter(origin=this_node().id)
-    elif side == "partner":
-        qs = qs.exclude(origin=this_node().id)
+    qs = qs.filter(on_side(side))
     if q:
         qs = qs.filter(
             Q(full_name__icontains=q) | Q(latin_name__icontains=q) | Q(reference__icontains=q)
@@ -43,7 +40,7 @@ def wanted_list(request: HttpRequest) -> HttpResponse:
         request,
         "cooperation/wanted/list.html",
         {
-            "page": page_of(request, qs),
+            "page": page_of(request, qs, ("-issued_at", "-id")),
             "summary": summary,
             "statuses": WantedStatus.choices,
             "status": status,

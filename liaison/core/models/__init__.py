@@ -8,7 +8,7 @@ from liaison.core.models.gazetteer import (
     ProvinceSuccession,
 )
 from liaison.core.models.records import Handling, Record, RecordQuerySet, Tlp
-from liaison.core.models.units import ApiToken, Role, Unit, UnitKind, User
+from liaison.core.models.units import ApiToken, Role, TokenScope, Unit, UnitKind, User
 
 __all__ = [
     "ApiToken",
@@ -25,6 +25,7 @@ __all__ = [
     "RecordQuerySet",
     "Role",
     "Tlp",
+    "TokenScope",
     "Unit",
     "UnitKind",
     "User",

@@ -30,6 +30,18 @@ UNIT_LEVEL = {
     UnitKind.BORDER_LIAISON_OFFICE: "district",
 }
 
+#: How high each kind of unit stands (0: the national root). A node admin manages only
+#: units that rank strictly below their own unit.
+UNIT_RANK = {
+    UnitKind.MINISTRY: 0,
+    UnitKind.DEPARTMENT: 1,
+    UnitKind.PROVINCE_POLICE: 2,
+    UnitKind.DISTRICT_POLICE: 3,
+    UnitKind.BORDER_LIAISON_OFFICE: 3,
+    UnitKind.COMMUNE_POLICE: 4,
+    UnitKind.BORDER_POST: 4,
+}
+
 
 class Unit(models.Model):
     """A police unit. ``path`` is the materialised path of zero-padded ids
@@ -123,8 +135,14 @@ class User(AbstractUser):
         return [str(Role(r).label) for r in self.roles if r in Role.values]
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 is stored."""
+    """A bearer token for the REST API. Only its SHA-256 is stored. It works until it
+    expires or is revoked, and a read token only for GET, HEAD and OPTIONS."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
@@ -133,6 +151,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    #: Empty only on tokens made before expiry existed; the migration set theirs.
+    expires_at = models.DateTimeField(null=True)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE)
 
     class Meta:
         verbose_name = _("API token")

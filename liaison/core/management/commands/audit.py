@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core import audit
 from liaison.core.commands import Failure
+from liaison.core.node import NodeNotInitialised
 
 
 class Command(BaseCommand):
@@ -15,7 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count, problem = audit.verify()
+        try:
+            count, problem = audit.verify()
+        except NodeNotInitialised as exc:
+            raise Failure(str(exc)) from exc
         if problem is not None:
             raise Failure(f"audit chain broken at {problem} ({count} entries intact before it)")
-        self.stdout.write(f"audit chain intact: {count} entries")
+        signed = audit.signed_head()
+        anchored = f", signed head at entry {signed.seq}" if signed is not None else ""
+        self.stdout.write(f"audit chain intact: {count} entries{anchored}")

@@ -12,7 +12,11 @@ class Command(BaseCommand):
     help = "Create a new node: keys, database, gazetteer, first units and the user admin."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--country", required=True, help="VN or LA")
+        parser.add_argument(
+            "--country",
+            required=True,
+            help="the node's country, ISO 3166-1 alpha-2 (see core/data/national_units.json)",
+        )
         parser.add_argument("--name", required=True, help="name of the node, e.g. 'MPS Viet Nam'")
         parser.add_argument("--url", default="", help="address partners reach this node at")
 

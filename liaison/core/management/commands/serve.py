@@ -1,30 +1,28 @@
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import signal
-import subprocess
-import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.commands import Failure
-from liaison.core.node import is_initialised
+from liaison.core.node import is_initialised, secure_home
+from liaison.core.worker import Supervisor
 
-_PR_SET_PDEATHSIG = 1
 
-
-def _die_with_parent() -> None:
-    """Linux: the worker gets SIGTERM when `liaison serve` goes away, however it ends."""
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def _stop_serving() -> None:
+    # Granian's main process stops its workers and returns from serve() on SIGTERM.
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 class Command(BaseCommand):
-    help = "Serve the web UI, REST API and federation endpoints (granian, WSGI)."
+    help = (
+        "Serve the web UI, REST API and federation endpoints (granian, WSGI), with the "
+        "federation sync worker supervised beside it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -37,14 +35,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not is_initialised():
             raise Failure("no node here; run `liaison init` first (or pass --home)")
+        secure_home(settings.HOME)
         call_command("migrate", verbosity=0, interactive=False)
-        worker = None
+        supervisor = None
         if not options["no_sync"] and "sync" in get_commands():
-            worker = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "liaison.cli", "sync"],
-                env=os.environ.copy(),
-                preexec_fn=_die_with_parent,  # noqa: PLW1509
-            )
+            supervisor = Supervisor(settings.HOME, ["sync"], on_give_up=_stop_serving).start()
         from granian import Granian
         from granian.constants import Interfaces
 
@@ -61,9 +56,7 @@ class Command(BaseCommand):
                 log_access=False,
             ).serve()
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            if supervisor is not None:
+                supervisor.stop()
+        if supervisor is not None and supervisor.gave_up:
+            raise Failure(f"the sync worker keeps dying ({supervisor.last_error}); see the log")

@@ -28,6 +28,12 @@ class Command(BaseCommand):
         self.stdout.write(f"node {n['id']} ({n['country']}) {n['name']}")
         self.stdout.write(f"  url:         {n['url'] or '-'}")
         self.stdout.write(f"  fingerprint: {n['fingerprint']}")
+        w = status["sync_worker"]
+        self.stdout.write(
+            f"  sync worker: {w['state']}"
+            + (f" (pid {w['pid']})" if w.get("running") else "")
+            + f", restarts {w.get('restarts', 0)}, last error {w.get('last_error') or '-'}"
+        )
         peers = status.get("peers", [])
         self.stdout.write("peers:" if peers else "peers: none")
         for p in peers:

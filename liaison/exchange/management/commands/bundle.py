@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.commands import BadInput, Failure
-from liaison.exchange import services
 from liaison.exchange.bundle import BundleError, export_bundle, import_bundle
+from liaison.exchange.services.peers import get_peer
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if options["action"] == "export":
             try:
-                peer = services.get_peer(options["peer"])
+                peer = get_peer(options["peer"])
             except ValidationError as exc:
                 raise BadInput(f"--peer {options['peer']!r}: no such peer") from exc
             tmp = path.with_name(path.name + ".part")
@@ -42,16 +42,6 @@ class Command(BaseCommand):
             result = import_bundle(path)
         except BundleError as exc:
             raise BadInput(str(exc)) from exc
-        reasons: dict[str, int] = {}
-        for reason, _detail in result.rejected:
-            reasons[reason] = reasons.get(reason, 0) + 1
-        self.stdout.write(
-            f"{path}: applied {result.applied}, unchanged {result.ignored}, refused {len(result.rejected)}"
-            + (
-                " (" + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())) + ")"
-                if reasons
-                else ""
-            )
-        )
+        self.stdout.write(f"{path}: {result.summary()}")
         for reason, detail in result.rejected[:10]:
             self.stderr.write(f"refused: {reason}: {detail}")

@@ -5,9 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.models import Role, Tlp, User
-from liaison.exchange import services
 from liaison.exchange.models import Peer, PeerStatus
 from liaison.exchange.registry import get_kind
+from liaison.exchange.services.release import bulk_release
 
 
 class Command(BaseCommand):
@@ -50,9 +50,14 @@ class Command(BaseCommand):
                         .exclude(tlp=Tlp.RED)
                         .filter(**{f"{records}__in": recent})
                     )
-                n, _skipped = services.bulk_release(
-                    user, spec, records, peer, tlp=Tlp.AMBER, handling="H0",
+                n, _skipped = bulk_release(
+                    user,
+                    spec,
+                    records,
+                    peer,
+                    tlp=Tlp.AMBER,
+                    handling="H0",
                     basis="Demo: MoU on drug-crime cooperation of 9 Aug 2021",
-                )  # fmt: skip
+                )
                 total += n
             self.stdout.write(f"Released {total} demo records to {peer.name}.")

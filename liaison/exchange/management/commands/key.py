@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.audit import Actor
-from liaison.exchange import services
+from liaison.exchange.services.peers import rotate_key, this_node
 
 
 class Command(BaseCommand):
@@ -20,9 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "show":
-            me = services.this_node()
+            me = this_node()
             self.stdout.write(f"{me.id} fingerprint {me.fingerprint}")
             return
-        old, new = services.rotate_key(actor=Actor.system("cli"))
-        self.stdout.write(f"Key rotated.\n  old fingerprint {old}\n  new fingerprint {new}\n"
-                          "Peers accept the new key on their next exchange (it is signed by the old one).")  # fmt: skip
+        old, new = rotate_key(actor=Actor.system("cli"))
+        self.stdout.write(
+            f"Key rotated.\n  old fingerprint {old}\n  new fingerprint {new}\n"
+            "Peers accept the new key on their next exchange (it is signed by the old one)."
+        )

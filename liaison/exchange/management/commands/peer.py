@@ -7,9 +7,17 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.audit import Actor
 from liaison.core.commands import BadInput, Failure
-from liaison.exchange import services
 from liaison.exchange.client import PeerUnreachable, fetch_identity
 from liaison.exchange.models import Peer
+from liaison.exchange.services.peers import (
+    PeerError,
+    add_peer,
+    check_identity,
+    get_peer,
+    peer_status,
+    remove_peer,
+    this_node,
+)
 
 
 class Command(BaseCommand):
@@ -20,8 +28,11 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="peer with the node at URL")
         add.add_argument("name", help="short name, e.g. LA")
         add.add_argument("url", help="the partner's address, e.g. https://liaison.mps.gov.la")
-        add.add_argument("--fingerprint", required=True,
-                         help="the partner's key fingerprint, confirmed out of band")  # fmt: skip
+        add.add_argument(
+            "--fingerprint",
+            required=True,
+            help="the partner's key fingerprint, confirmed out of band",
+        )
         sub.add_parser("list", help="list partner nodes and this node's fingerprint")
         remove = sub.add_parser("remove", help="stop exchanging with a partner")
         remove.add_argument("name")
@@ -34,10 +45,10 @@ class Command(BaseCommand):
             self.list()
         else:
             try:
-                peer = services.get_peer(options["name"])
+                peer = get_peer(options["name"])
             except ValidationError as exc:
                 raise BadInput(" ".join(exc.messages)) from exc
-            services.remove_peer(peer, actor=Actor.system("cli"))
+            remove_peer(peer, actor=Actor.system("cli"))
             self.stdout.write(
                 f"Removed peer {peer.name} ({peer.node_id}); its requests are refused from now on."
             )
@@ -50,9 +61,9 @@ class Command(BaseCommand):
         except PeerUnreachable as exc:
             raise Failure(str(exc)) from exc
         try:
-            identity = services.check_identity(identity, fingerprint)
-            peer = services.add_peer(name, url, identity, actor=Actor.system("cli"))
-        except services.PeerError as exc:
+            identity = check_identity(identity, fingerprint)
+            peer = add_peer(name, url, identity, actor=Actor.system("cli"))
+        except PeerError as exc:
             raise BadInput(str(exc)) from exc
         except ValidationError as exc:
             raise BadInput(" ".join(exc.messages)) from exc
@@ -62,10 +73,10 @@ class Command(BaseCommand):
         )
 
     def list(self) -> None:
-        me = services.this_node()
+        me = this_node()
         self.stdout.write(f"This node: {me.id} ({me.country}) {me.url}")
         self.stdout.write(f"  fingerprint {me.fingerprint}")
-        rows = services.peer_status()
+        rows = peer_status()
         if not rows:
             self.stdout.write("No peers.")
         for row in rows:

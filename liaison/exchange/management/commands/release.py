@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from liaison.core.commands import BadInput
 from liaison.core.models import Handling, Tlp, User
 from liaison.core.progress import progress
-from liaison.exchange import services
 from liaison.exchange.registry import kinds
+from liaison.exchange.services.peers import get_peer
+from liaison.exchange.services.release import bulk_release
 
 
 class Command(BaseCommand):
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         if not (user.is_superuser or user.is_supervisor):
             raise BadInput(f"--as {user.username}: only a supervisor may release")
         try:
-            peer = services.get_peer(options["to"])
+            peer = get_peer(options["to"])
         except ValidationError as exc:
             raise BadInput(f"--to {options['to']!r}: no such peer") from exc
         records = spec.model.objects.local()  # type: ignore[attr-defined]
@@ -87,11 +88,17 @@ class Command(BaseCommand):
 
         try:
             with progress(f"releasing {spec.kind} to {peer.name}", total) as bar:
-                released, skipped = services.bulk_release(
-                    user, spec, chunks(), peer,
-                    tlp=tlp, handling=handling, basis=options["basis"], handling_note=options["note"],
+                released, skipped = bulk_release(
+                    user,
+                    spec,
+                    chunks(),
+                    peer,
+                    tlp=tlp,
+                    handling=handling,
+                    basis=options["basis"],
+                    handling_note=options["note"],
                     on_batch=bar.advance,
-                )  # fmt: skip
+                )
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise BadInput(" ".join(messages)) from exc

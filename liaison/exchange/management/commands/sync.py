@@ -15,8 +15,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="one round with every peer, then exit"
         )
-        parser.add_argument("--interval", type=float, default=sync.POLL_INTERVAL,
-                            help="seconds between pulls when no ping arrives")  # fmt: skip
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=sync.POLL_INTERVAL,
+            help="seconds between pulls when no ping arrives",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:

@@ -11,9 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.commands import BadInput
+from liaison.core.countries import is_country
 from liaison.core.gazetteer import GazetteerError
 from liaison.crime.taxonomy import DEFAULT_TABLE
 from liaison.reports import stats
+from liaison.reports.briefing import LANGS
 
 
 def _date(text: str) -> dt.date:
@@ -33,7 +35,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--border-provinces",
             action="store_true",
-            help="provinces facing the partner country that were valid in the period",
+            help="provinces facing a partner country that were valid in the period",
+        )
+        parser.add_argument(
+            "--partner",
+            metavar="COUNTRY",
+            help="with --border-provinces: only those facing this country (ISO 3166-1 alpha-2; "
+            "default: every country this node works with)",
         )
         parser.add_argument(
             "--province",
@@ -44,7 +52,7 @@ class Command(BaseCommand):
             help="ISO 3166-2 or statistics code (VN-22, VN:44, LA-XI); repeatable",
         )
         parser.add_argument("--format", choices=["json", "md", "xlsx", "pdf"], default="json")
-        parser.add_argument("--lang", choices=["en", "vi", "lo"], default="en")
+        parser.add_argument("--lang", choices=LANGS, default="en")
         parser.add_argument("--out", metavar="FILE", help="write here instead of stdout")
         parser.add_argument(
             "--table",
@@ -59,9 +67,16 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt in {"xlsx", "pdf"} and not options.get("out"):
             raise BadInput(f"--format {fmt} needs --out FILE")
+        partner = options.get("partner")
+        if partner and not is_country(partner):
+            raise BadInput(f"--partner: not an ISO 3166-1 alpha-2 country code: {partner!r}")
         try:
             selection = stats.select(
-                start, end, options["province"], border=options["border_provinces"]
+                start,
+                end,
+                options["province"],
+                border=options["border_provinces"],
+                partner=partner,
             )
             data = stats.compute(selection, options["table"])
         except GazetteerError as exc:

@@ -1,0 +1,36 @@
+"""Names of places as a reader wants them: in the reader's language and script, with the
+original beside it when it is written differently, and a province's era when Viet Nam's
+2025 reform makes two units share a name."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from liaison.core.models import Province
+from liaison.web.formatting import format_date
+
+
+def place_name(local: str, original: str) -> str:
+    """ "Phông-xa-lỳ (ຜົ້ງສາລີ)" or just "Nghệ An" when both are the same."""
+    if not original or local == original:
+        return local or original
+    return f"{local} ({original})"
+
+
+def province_era(p: Province) -> str:
+    """ "to 30 Jun 2025", "from 1 Jul 2025" or "" for a unit of every era."""
+    if p.valid_to:
+        return _("to %(date)s") % {"date": format_date(p.valid_to)}
+    if p.valid_from:
+        return _("from %(date)s") % {"date": format_date(p.valid_from)}
+    return ""
+
+
+def province_display(p: Province) -> str:
+    """ "Sơn La (to 30 Jun 2025)", "Hủa Phăn (ຫົວພັນ)", "Quang Tri (Quảng Trị, from 1 Jul 2025)"."""
+    local = p.localised_name()
+    notes = [p.name] if p.name and p.name != local else []
+    era = province_era(p)
+    if era:
+        notes.append(era)
+    return f"{local} ({', '.join(notes)})" if notes else local
