@@ -247,7 +247,7 @@ class SideIndex:
         return _sql(sql, [self.local, *params])
 
     def _entries_of_names(
-        self, name_ids: list[int], cap: int = ENTRY_CAP, year: str = ""
+        self, name_ids: list[int], cap: int = ENTRY_CAP, year: str = "", newest: bool = True
     ) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         for i in range(0, len(name_ids), stored.CHUNK):
@@ -260,9 +260,9 @@ class SideIndex:
                     f"{where} AND birth_date LIKE %s ORDER BY record_id DESC LIMIT %s",
                     [*part, f"{year}%", cap - len(rows)],
                 )
-            rows += self._entries(
-                f"{where} ORDER BY record_id DESC LIMIT %s", [*part, cap - len(rows)]
-            )
+            # Sorting reads every entry of the names; unsorted, the probe stops at the cap.
+            order = " ORDER BY record_id DESC" if newest else ""
+            rows += self._entries(f"{where}{order} LIMIT %s", [*part, cap - len(rows)])
         return rows
 
     def query(
@@ -327,7 +327,9 @@ class SideIndex:
             if not usable:
                 continue
             name_ids = _names_with(usable, order_newest=WORD_CANDIDATES)
-            rows = self._entries_of_names(sorted(set(name_ids)), cap=WORD_CANDIDATES)
+            rows = self._entries_of_names(
+                list(dict.fromkeys(name_ids)), cap=WORD_CANDIDATES, newest=False
+            )
             records = {(e[0], e[1]) for e in rows if e[0] in kinds}
             if records:
                 per_word.append(records)

@@ -28,7 +28,6 @@ from liaison.screening.services import (
     PARTIAL_PENALTY,
     SEARCH_CANDIDATES,
     SEARCH_THRESHOLD,
-    _aliases,
     _best,
     _lenient,
 )
@@ -60,12 +59,37 @@ def _check_query(birth_date: str, nationality: str) -> None:
         raise ValidationError(errors)
 
 
+#: the columns of a person the search scores
+_SCORED = ("pk", "full_name", "latin_name", "birth_date", "nationality", "id_number")
+
+
+@dataclass(frozen=True)
+class _ScoredPerson:
+    pk: int
+    full_name: str
+    latin_name: str
+    birth_date: str
+    nationality: str
+    id_number: str
+
+
 def _score_search(
-    query: list[PreparedPerson], words: int, person: Person
+    query: list[PreparedPerson], words: int, person: _ScoredPerson
 ) -> tuple[MatchResult | None, bool]:
     """Score a person for a search: the whole name, or (when the query has fewer words than
     the name) the best part of the name of the query's length, a little lower."""
-    aliases = _aliases(person, phones=False)  # a search query has no phone number
+    # A search query has no phone number: the person's names and document only.
+    aliases = [
+        PersonRecord(e.key, e.name, e.birth_date, e.nationality, e.id_number)
+        for e in indexes.person_entries(
+            person.pk,
+            person.full_name,
+            person.latin_name,
+            person.birth_date,
+            person.nationality,
+            person.id_number,
+        )
+    ]
     best = _best(query, [_lenient(a) for a in aliases])
     partial = False
     if words:
@@ -145,27 +169,35 @@ def search_persons(
             word_hits += idx.word_candidates(q)
         for pk in word_hits:
             ranked.setdefault(pk)
-    qs = crime.visible(Person, user).select_related("case", "owner_unit")
-    found: list[Person] = []
+    qs = crime.visible(Person, user)
+    chosen: list[int] = []
     pks = list(ranked)
-    # Visibility first, then the cap: another unit's namesakes never crowd out one's own.
+    # Visibility first (ids only), then the cap: another unit's namesakes never crowd out
+    # one's own. Only the chosen candidates are loaded as objects.
     for start in range(0, len(pks), 900):
-        if len(found) >= SEARCH_CANDIDATES:
+        if len(chosen) >= SEARCH_CANDIDATES:
             break
         part = pks[start : start + 900]
-        rows = {p.pk: p for p in qs.filter(pk__in=part)}
-        found += [rows[pk] for pk in part if pk in rows]
-    found = found[:SEARCH_CANDIDATES]
+        visible = set(qs.filter(pk__in=part).values_list("pk", flat=True))
+        chosen += [pk for pk in part if pk in visible]
+    chosen = chosen[:SEARCH_CANDIDATES]
     if id_number:
-        seen = {p.pk for p in found}
-        found += [p for p in qs.filter(id_number__iexact=id_number)[:limit] if p.pk not in seen]
-    hits: list[SearchHit] = []
-    for person in found:
-        res, partial = _score_search(query, words if q else 0, person)
+        seen = set(chosen)
+        same_doc = qs.filter(id_number__iexact=id_number).values_list("pk", flat=True)[:limit]
+        chosen += [pk for pk in same_doc if pk not in seen]
+    # Scored on the few columns the matcher reads; only the hits shown are loaded as objects.
+    rows = {r[0]: r for r in qs.filter(pk__in=chosen).values_list(*_SCORED)} if chosen else {}
+    scored: list[tuple[float, bool, str, int, str]] = []
+    for pk in chosen:
+        if pk not in rows:
+            continue
+        res, partial = _score_search(query, words if q else 0, _ScoredPerson(*rows[pk]))
         if res is not None and res.score >= threshold:
-            hits.append(SearchHit(person, res.score, res.explanation, partial))
-    hits.sort(key=lambda h: (-h.score, h.partial, h.person.full_name, h.person.pk))
-    hits = hits[:limit]
+            scored.append((res.score, partial, rows[pk][1], pk, res.explanation))
+    scored.sort(key=lambda h: (-h[0], h[1], h[2], h[3]))
+    scored = scored[:limit]
+    loaded = qs.select_related("case", "owner_unit").in_bulk([h[3] for h in scored])
+    hits = [SearchHit(loaded[pk], score, why, partial) for score, partial, _n, pk, why in scored]
     with transaction.atomic():
         actor = crime.actor_for(user, source)
         audit.record(
