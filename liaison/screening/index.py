@@ -53,7 +53,7 @@ COMMON_WORD = 2_000
 #: by thousands: those born in the year asked first, then the newest)
 ENTRY_CAP = 1_000
 #: at most this many candidates from the word keys per search
-WORD_CANDIDATES = 400
+WORD_CANDIDATES = 250
 #: prefilter cut-off (0..100, ratio on sorted phonetic words)
 PREFILTER_CUTOFF = 70.0
 
@@ -328,7 +328,7 @@ class SideIndex:
                 continue
             name_ids = _names_with(usable, order_newest=WORD_CANDIDATES)
             rows = self._entries_of_names(
-                list(dict.fromkeys(name_ids)), cap=WORD_CANDIDATES, newest=False
+                list(dict.fromkeys(name_ids)), cap=WORD_CANDIDATES, newest=True
             )
             records = {(e[0], e[1]) for e in rows if e[0] in kinds}
             if records:

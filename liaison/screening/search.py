@@ -59,6 +59,11 @@ def _check_query(birth_date: str, nationality: str) -> None:
         raise ValidationError(errors)
 
 
+#: candidates scored per search: the best whole-name hits of the stored keys, then records
+#: sharing a name word with the query
+INDEX_CANDIDATES = 40
+WORD_CANDIDATES = 30
+
 #: the columns of a person the search scores
 _SCORED = ("pk", "full_name", "latin_name", "birth_date", "nationality", "id_number")
 
@@ -151,7 +156,9 @@ def search_persons(
     query = [_lenient(query_rec)]
     words = len(q.split())
     ranked: dict[int, None] = {}  # ordered: index hits (best first), then word hits
+    cap = SEARCH_CANDIDATES
     if q:
+        best: dict[int, float] = {}
         word_hits: list[int] = []
         for side in indexes.SIDES:
             idx = indexes.get_index(side)
@@ -161,13 +168,20 @@ def search_persons(
                 nationality,
                 id_number,
                 threshold=max(0.3, threshold - 0.3),
-                limit=200,
+                limit=SEARCH_CANDIDATES,
             ):
                 kind, pk = indexes.parse_key(hit.person_id)
-                if kind == SideKind.PERSON:
-                    ranked.setdefault(pk)
+                if kind == SideKind.PERSON and hit.score > best.get(pk, -1.0):
+                    best[pk] = hit.score
             word_hits += idx.word_candidates(q)
-        for pk in word_hits:
+        by_score = sorted(best, key=lambda k: (-best[k], k))
+        strong = sum(1 for pk in by_score if best[pk] >= threshold)
+        if strong >= limit:
+            # The page is full of whole-name hits: fewer candidates to score, a share of
+            # them kept for part-of-name hits (a low whole-name score says nothing there).
+            cap = INDEX_CANDIDATES + WORD_CANDIDATES
+            by_score = by_score[:INDEX_CANDIDATES]
+        for pk in [*by_score, *word_hits]:
             ranked.setdefault(pk)
     qs = crime.visible(Person, user)
     chosen: list[int] = []
@@ -175,12 +189,12 @@ def search_persons(
     # Visibility first (ids only), then the cap: another unit's namesakes never crowd out
     # one's own. Only the chosen candidates are loaded as objects.
     for start in range(0, len(pks), 900):
-        if len(chosen) >= SEARCH_CANDIDATES:
+        if len(chosen) >= cap:
             break
         part = pks[start : start + 900]
         visible = set(qs.filter(pk__in=part).values_list("pk", flat=True))
         chosen += [pk for pk in part if pk in visible]
-    chosen = chosen[:SEARCH_CANDIDATES]
+    chosen = chosen[:cap]
     if id_number:
         seen = set(chosen)
         same_doc = qs.filter(id_number__iexact=id_number).values_list("pk", flat=True)[:limit]
