@@ -30,6 +30,7 @@ import served  # noqa: E402
 
 def queries(home: Path, n: int) -> tuple[int, list[str]]:
     served.django_setup(home)
+    served.api_user_ready("admin")
     from liaison.crime.models import Person
 
     persons = Person.objects.count()

@@ -87,6 +87,24 @@ def django_setup(home: Path) -> None:
     django.setup()
 
 
+def api_user_ready(username: str = "admin") -> None:
+    """Let ``username`` call the API as an operator would after the first sign-in: its
+    one-time password changed and an authenticator enrolled (the sign-in gate refuses API
+    calls until then). Call after :func:`django_setup`."""
+    import secrets
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from liaison.core.models import User
+    from liaison.core.services import change_password
+
+    user = User.objects.get(username=username)
+    if user.must_change_password:
+        change_password(user, "Bench-" + secrets.token_urlsafe(18))
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
