@@ -265,6 +265,20 @@ class SideIndex:
             rows += self._entries(f"{where}{order} LIMIT %s", [*part, cap - len(rows)])
         return rows
 
+    def _records_of_names(self, name_ids: list[int]) -> list[tuple[str, int]]:
+        """The newest (kind, record id) bearing any of the names, at most
+        ``WORD_CANDIDATES``: read from the covering index alone (name, local, record, kind)."""
+        entries_table = _tables()[2]
+        ids = list(dict.fromkeys(name_ids))[: stored.CHUNK]
+        if not ids:
+            return []
+        sql = (
+            f"SELECT kind, record_id FROM {entries_table} "  # noqa: S608
+            f"WHERE local = %s AND name_id IN ({_marks(len(ids))}) "
+            "ORDER BY record_id DESC LIMIT %s"
+        )
+        return [(r[0], r[1]) for r in _sql(sql, [self.local, *ids, WORD_CANDIDATES])]
+
     def query(
         self,
         full_name: str = "",
@@ -327,10 +341,7 @@ class SideIndex:
             if not usable:
                 continue
             name_ids = _names_with(usable, order_newest=WORD_CANDIDATES)
-            rows = self._entries_of_names(
-                list(dict.fromkeys(name_ids)), cap=WORD_CANDIDATES, newest=True
-            )
-            records = {(e[0], e[1]) for e in rows if e[0] in kinds}
+            records = {r for r in self._records_of_names(name_ids) if r[0] in kinds}
             if records:
                 per_word.append(records)
         counts: dict[tuple[str, int], int] = {}

@@ -142,7 +142,10 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["name", "local"], name="screening_entry_name"),
+            # Covers the part-of-name lookup (record ids of names) without reading the rows.
+            models.Index(
+                fields=["name", "local", "record_id", "kind"], name="screening_entry_name_rec"
+            ),
             models.Index(fields=["kind", "record_id"], name="screening_entry_record"),
             models.Index(fields=["id_number"], name="screening_entry_doc"),
         ]
