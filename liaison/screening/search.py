@@ -16,11 +16,13 @@ from liaison.crime.models import Person
 from liaison.matching import (
     MatchingInputError,
     MatchResult,
+    NameComparison,
     PersonRecord,
     PreparedPerson,
-    name_keys,
+    compare_names,
     normalise_nationality,
     parse_date,
+    score_prepared,
 )
 from liaison.screening import index as indexes
 from liaison.screening.models import SideKind
@@ -28,7 +30,6 @@ from liaison.screening.services import (
     PARTIAL_PENALTY,
     SEARCH_CANDIDATES,
     SEARCH_THRESHOLD,
-    _best,
     _lenient,
 )
 
@@ -78,8 +79,37 @@ class _ScoredPerson:
     id_number: str
 
 
+class _Memo:
+    """One search's scoring: each record prepared, and each name compared with the query,
+    once (a common name is borne by many candidates, and their name parts recur)."""
+
+    def __init__(self, query: list[PreparedPerson]) -> None:
+        self.query = query
+        self.prepared: dict[tuple[str, str, str, str], PreparedPerson] = {}
+        self.names: dict[tuple[int, str], NameComparison] = {}
+
+    def prepare(self, rec: PersonRecord) -> PreparedPerson:
+        key = (rec.full_name, rec.birth_date, rec.nationality, rec.id_number)
+        found = self.prepared.get(key)
+        if found is None:
+            found = self.prepared[key] = _lenient(rec)
+        return found
+
+    def best(self, people: list[PreparedPerson]) -> MatchResult | None:
+        best: MatchResult | None = None
+        for i, q in enumerate(self.query):
+            for p in people:
+                compared = self.names.get((i, p.name.original))
+                if compared is None:
+                    compared = self.names[i, p.name.original] = compare_names(q.name, p.name)
+                r = score_prepared(q, p, compared)
+                if best is None or r.score > best.score:
+                    best = r
+        return best
+
+
 def _score_search(
-    query: list[PreparedPerson], words: int, person: _ScoredPerson
+    memo: _Memo, words: int, person: _ScoredPerson
 ) -> tuple[MatchResult | None, bool]:
     """Score a person for a search: the whole name, or (when the query has fewer words than
     the name) the best part of the name of the query's length, a little lower."""
@@ -95,30 +125,30 @@ def _score_search(
             person.id_number,
         )
     ]
-    best = _best(query, [_lenient(a) for a in aliases])
+    prepared = [memo.prepare(a) for a in aliases]
+    best = memo.best(prepared)
     partial = False
     if words:
-        for alias in aliases:
+        for alias, whole in zip(aliases, prepared, strict=True):
             parts = alias.full_name.split()
             if len(parts) <= words or len(parts) > 7:
                 continue
-            vietnamese = name_keys(alias.full_name).vietnamese_like
+            vietnamese = whole.name.vietnamese_like
             subs = [
-                _lenient(
+                memo.prepare(
                     PersonRecord(
                         alias.id,
                         " ".join(parts[i] for i in c),
                         alias.birth_date,
                         alias.nationality,
                         alias.id_number,
-                        alias.phones,
                     )
                 )
                 for c in combinations(range(len(parts)), words)
                 # A Vietnamese middle name (Văn, Thị …) alone identifies nobody.
                 if not (vietnamese and len(parts) >= 3 and 0 not in c and len(parts) - 1 not in c)
             ]
-            res = _best(query, subs)
+            res = memo.best(subs)
             if res is None:
                 continue
             penalty = PARTIAL_PENALTY * (len(parts) - words)
@@ -154,6 +184,7 @@ def search_persons(
     limit = max(1, min(int(limit), 100))
     query_rec = PersonRecord("?search", q, birth_date, nationality, id_number)
     query = [_lenient(query_rec)]
+    memo = _Memo(query)
     words = len(q.split())
     ranked: dict[int, None] = {}  # ordered: index hits (best first), then word hits
     cap = SEARCH_CANDIDATES
@@ -205,7 +236,7 @@ def search_persons(
     for pk in chosen:
         if pk not in rows:
             continue
-        res, partial = _score_search(query, words if q else 0, _ScoredPerson(*rows[pk]))
+        res, partial = _score_search(memo, words if q else 0, _ScoredPerson(*rows[pk]))
         if res is not None and res.score >= threshold:
             scored.append((res.score, partial, rows[pk][1], pk, res.explanation))
     scored.sort(key=lambda h: (-h[0], h[1], h[2], h[3]))
