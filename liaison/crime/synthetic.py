@@ -39,6 +39,7 @@ from liaison.core.gazetteer import fold_vietnamese, successor_of
 from liaison.core.models import Commune, District, Province, Unit
 from liaison.core.node import this_node
 from liaison.core.progress import progress
+from liaison.core.signals import records_written
 from liaison.crime.models import (
     CultivationSite,
     DrugCase,
@@ -285,6 +286,9 @@ def generate(
                 for s in ss:
                     seizures.append(Seizure(case_id=case.id, **s))
             Person.objects.bulk_create(persons, batch_size=2000)
+            records_written.send(
+                sender=Person, kind=Person.record_kind, ids=[p.pk for p in persons]
+            )
             Seizure.objects.bulk_create(seizures, batch_size=2000)
             for person in persons:
                 if person.role == "defendant" and rng.random() < 0.05:

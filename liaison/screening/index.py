@@ -1,79 +1,71 @@
-"""Process-wide, lazily built person indexes, one per side of the border.
+"""Person and wanted-notice search over the keys kept in the database (``keys``), one side of
+the border at a time:
 
 * ``local``: this node's own persons and wanted notices;
 * ``partner``: persons and wanted notices received from partners.
 
-Each side holds a :class:`liaison.matching.PersonIndex` (for whole-person matching: alerts
-and full-name searches) and a word index (phonetic key of every name word → person ids, for
-searches on part of a name such as a given name only).
+Nothing is built in memory: a query hashes the blocking keys of the name it is given, looks
+them up in :class:`SearchKey` (keys shared by too many names narrow nothing and are left
+out), prefilters the candidate names at C speed, compares the survivors with
+:func:`liaison.matching.compare_names` (once per distinct name) and scores each record bearing
+them with :func:`liaison.matching.score_prepared`. Every worker reads the same tables.
 
-Entry ids in the ``PersonIndex`` are ``p<pk>.<n>`` (person) or ``n<pk>.<n>`` (wanted notice);
-``n`` numbers the record's name/document variants (original-script name, Latin name, other
-names, further identity documents), so one record may have several entries and the best one
-counts. The index only proposes candidates: callers re-score them against the current
-database row, so entries of records changed or deleted since they were indexed do no harm.
-
-Freshness: new rows (``id`` above the highest indexed) are added incrementally, at once from
-this process's ``post_save`` and every ``SCREENING_INDEX_CHECK_SECONDS`` (default 5) from the
-database for rows written by other processes (the sync worker, imports). An index is rebuilt
-when the database shrank below it (rows deleted, a test database rolled back), when more than
-a fifth of its entries are superseded, and once it is older than
-``SCREENING_INDEX_MAX_AGE_SECONDS`` (default one day; in a background thread while the old one
-keeps serving). Memory is bounded by ``SCREENING_INDEX_MAX_RECORDS`` per side (default
-1,500,000): beyond it only the newest records are indexed and ``truncated`` says so.
+Entry ids are ``p<pk>.<n>`` (person) or ``n<pk>.<n>`` (wanted notice); ``n`` numbers the
+record's name/document variants (original-script name, Latin name, other names, further
+identity documents), so one record may have several entries and the best one counts. Callers
+re-score candidates against the current database row.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from array import array
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, models
+import numpy as np
+from django.db import connection
 from rapidfuzz import fuzz, process
 
-from liaison.matching import PersonIndex, name_keys
-
-log = logging.getLogger("liaison.screening")
+from liaison.matching import (
+    DEFAULT_THRESHOLD,
+    Match,
+    MatchingInputError,
+    NameComparison,
+    PersonRecord,
+    PreparedPerson,
+    compare_names,
+    name_keys,
+    prepare,
+    score_prepared,
+)
+from liaison.screening import keys as stored
+from liaison.screening.models import SearchEntry, SearchKey, SearchName, SideKind
 
 SIDES = ("local", "partner")
 
-#: word postings longer than this are too common to narrow a search ("Nguyen", "Van")
-COMMON_WORD = 20_000
-#: at most this many candidates from the word index per search
-WORD_CANDIDATES = 400
-#: fuzzy cut-off (0..100) between phonetic word keys
-WORD_CUTOFF = 84.0
-
-
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
-def _models() -> tuple[Any, Any]:
-    from liaison.cooperation.models import WantedNotice
-    from liaison.crime.models import Person
-
-    return Person, WantedNotice
+#: fuzzy keys shared by more names than this are not used for candidates
+PAIR_MAX = 5000
+#: single-word keys shared by more names than this are not used (whole-name queries)
+RARE_TOKEN_MAX = 300
+#: word keys shared by more names than this narrow nothing (part-of-name queries)
+COMMON_WORD = 2_000
+#: at most this many records bearing the candidate names are scored per query (a name borne
+#: by thousands: those born in the year asked first, then the newest)
+ENTRY_CAP = 1_000
+#: at most this many candidates from the word keys per search
+WORD_CANDIDATES = 250
+#: prefilter cut-off (0..100, ratio on sorted phonetic words)
+PREFILTER_CUTOFF = 70.0
 
 
 def _this_node_id() -> str:
     from liaison.core.node import this_node
 
-    return this_node().id
+    return str(this_node().id)
 
 
 def side_of(origin: str) -> str:
     return "local" if origin == _this_node_id() else "partner"
-
-
-def _side_filter(side: str) -> dict[str, Any]:
-    return {"origin": _this_node_id()}
 
 
 @dataclass(frozen=True)
@@ -123,329 +115,245 @@ def notice_entries(
     return out
 
 
-def entries_of(obj: Any) -> list[Entry]:
-    """Index entries of a Person or WantedNotice instance."""
-    Person, WantedNotice = _models()
-    if isinstance(obj, Person):
-        return person_entries(
-            obj.pk, obj.full_name, obj.latin_name, obj.birth_date, obj.nationality, obj.id_number
-        )
-    if isinstance(obj, WantedNotice):
-        return notice_entries(
-            obj.pk,
-            obj.full_name,
-            obj.latin_name,
-            obj.other_names,
-            obj.birth_date,
-            obj.nationality,
-            obj.id_documents,
-        )
-    raise TypeError(type(obj).__name__)
-
-
 def parse_key(key: str) -> tuple[str, int]:
     """``p12.0`` → ("persons", 12); ``n7.d1`` → ("wanted-notices", 7)."""
     kind = "persons" if key[0] == "p" else "wanted-notices"
     return kind, int(key[1:].split(".", 1)[0])
 
 
-def word_keys(name: str) -> set[str]:
-    """Phonetic keys of the words of a name, in every reading the library makes."""
-    keys = name_keys(name)
-    out: set[str] = set()
-    for variant in keys.variants:
-        for token in variant:
-            if token.phon:
-                out.add(token.phon)
+def _entry_key(kind: str, record_id: int, variant: str) -> str:
+    return f"{'p' if kind == SideKind.PERSON else 'n'}{record_id}.{variant}"
+
+
+def _lenient(rec: PersonRecord) -> PreparedPerson:
+    """Prepare a stored record; a malformed birth date or nationality counts as unknown."""
+    try:
+        return prepare(rec)
+    except MatchingInputError:
+        pass
+    try:
+        return prepare(PersonRecord(rec.id, rec.full_name, "", rec.nationality, rec.id_number))
+    except MatchingInputError:
+        return prepare(PersonRecord(rec.id, rec.full_name, "", "", rec.id_number))
+
+
+def _sql(query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return list(cursor.fetchall())
+
+
+def _tables() -> tuple[str, str, str]:
+    qn = connection.ops.quote_name
+    return (
+        qn(SearchKey._meta.db_table),
+        qn(SearchName._meta.db_table),
+        qn(SearchEntry._meta.db_table),
+    )
+
+
+def _marks(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def _rare(hashes: list[int], cap: int) -> list[int]:
+    """The keys among ``hashes`` shared by at most ``cap`` names (one bounded index probe
+    each: the row after the cap exists or not)."""
+    keys_table = _tables()[0]
+    out = []
+    for h in hashes:
+        probe = f"SELECT 1 FROM {keys_table} WHERE {connection.ops.quote_name('key')} = %s LIMIT 1 OFFSET %s"  # noqa: S608, E501
+        if not _sql(probe, [h, cap]):
+            out.append(h)
     return out
 
 
-class WordIndex:
-    """Phonetic word key → ids of persons having a name word with that key (ascending ids,
-    so the newest come last)."""
-
-    def __init__(self) -> None:
-        self._postings: dict[str, array] = {}
-        self._vocab: list[str] | None = None
-
-    def add(self, pk: int, names: Iterable[str]) -> None:
-        for key in set().union(*(word_keys(n) for n in names if n)) if names else ():
-            posting = self._postings.get(key)
-            if posting is None:
-                self._postings[key] = posting = array("q")
-                self._vocab = None
-            if not posting or posting[-1] != pk:
-                posting.append(pk)
-
-    def __len__(self) -> int:
-        return len(self._postings)
-
-    def candidates(self, query: str, limit: int = WORD_CANDIDATES) -> list[int]:
-        """Ids of persons sharing (similar) name words with ``query``, those sharing the most
-        words first, then the newest."""
-        if self._vocab is None:
-            self._vocab = list(self._postings)
-        per_word: list[set[int] | array] = []
-        for word in query.split():
-            keys = word_keys(word)
-            similar: set[str] = set()
-            for key in keys:
-                if key in self._postings:
-                    similar.add(key)
-                if len(key) >= 4:
-                    for found, _score, _pos in process.extract(
-                        key, self._vocab, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=20
-                    ):
-                        similar.add(found)
-            postings = [self._postings[k] for k in similar]
-            if not postings:
-                continue
-            if sum(len(p) for p in postings) > COMMON_WORD:
-                per_word.append(array("q"))  # too common: marks the word, narrows nothing
-                continue
-            ids: set[int] = set()
-            for p in postings:
-                ids.update(p)
-            per_word.append(ids)
-        useful = [w for w in per_word if len(w)]
-        if not useful:
-            return []
-        counts: dict[int, int] = {}
-        for word_ids in useful:
-            for pk in word_ids:
-                counts[pk] = counts.get(pk, 0) + 1
-        ranked = sorted(counts, key=lambda pk: (-counts[pk], -pk))
-        return ranked[:limit]
+def _names_with(hashes: list[int], order_newest: int = 0) -> list[int]:
+    """Ids of names having any of the keys (the newest ``order_newest`` per key, if given)."""
+    if not hashes:
+        return []
+    keys_table = _tables()[0]
+    qk = connection.ops.quote_name("key")
+    if order_newest:
+        found: list[int] = []
+        for h in hashes:
+            rows = _sql(
+                f"SELECT name_id FROM {keys_table} WHERE {qk} = %s "  # noqa: S608
+                "ORDER BY name_id DESC LIMIT %s",
+                [h, order_newest],
+            )
+            found += [r[0] for r in rows]
+        return found
+    out: set[int] = set()
+    for i in range(0, len(hashes), stored.CHUNK):
+        part = hashes[i : i + stored.CHUNK]
+        rows = _sql(
+            f"SELECT name_id FROM {keys_table} WHERE {qk} IN ({_marks(len(part))})",  # noqa: S608
+            part,
+        )
+        out.update(r[0] for r in rows)
+    return sorted(out)
 
 
-@dataclass
+def _name_rows(ids: list[int]) -> list[tuple[int, str, str]]:
+    names_table = _tables()[1]
+    rows: list[tuple[int, str, str]] = []
+    for i in range(0, len(ids), stored.CHUNK):
+        part = ids[i : i + stored.CHUNK]
+        rows += _sql(
+            f"SELECT id, text, prefilter FROM {names_table} WHERE id IN ({_marks(len(part))})",  # noqa: S608
+            part,
+        )
+    return rows
+
+
+def _prefilter(query: str, rows: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Keep names close on sorted phonetic words or on the same joined (C speed)."""
+    if not query or len(rows) <= 8:
+        return rows
+    words = [r[2] for r in rows]
+    joined = [w.replace(" ", "") for w in words]
+    keep = np.flatnonzero(
+        process.cdist(
+            (query,), words, scorer=fuzz.ratio, score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8
+        )[0]
+        | process.cdist(
+            (query.replace(" ", ""),),
+            joined,
+            scorer=fuzz.ratio,
+            score_cutoff=PREFILTER_CUTOFF,
+            dtype=np.uint8,
+        )[0]
+    )
+    return [rows[k] for k in keep.tolist()]
+
+
+@dataclass(frozen=True)
 class SideIndex:
-    """The index of one side, and how far it has read the database."""
+    """Search of one side of the border over the stored keys."""
 
     side: str
-    persons: PersonIndex = field(default_factory=PersonIndex)
-    words: WordIndex = field(default_factory=WordIndex)
-    max_ids: dict[str, int] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    superseded: int = 0
-    #: ids added from this process's signals, ahead of ``load`` (which skips them)
-    early: dict[str, set[int]] = field(default_factory=dict)
-    built_at: float = 0.0
-    checked_at: float = 0.0
-    build_seconds: float = 0.0
-    truncated: bool = False
-    lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def __len__(self) -> int:
-        return sum(self.counts.values())
+    @property
+    def local(self) -> bool:
+        return self.side == "local"
 
-    # --- filling ---------------------------------------------------------------------
+    def _entries(self, where: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        entries_table = _tables()[2]
+        sql = (
+            "SELECT kind, record_id, variant, name_id, birth_date, nationality, id_number "  # noqa: S608
+            f"FROM {entries_table} WHERE local = %s AND {where}"
+        )
+        return _sql(sql, [self.local, *params])
 
-    def add_entries(self, kind: str, pk: int, entries: list[Entry], *, new: bool = True) -> None:
-        with self.lock:
-            for e in entries:
-                self.persons.add(
-                    e.key, e.name, e.birth_date, e.nationality, e.id_number, strict=False
+    def _entries_of_names(
+        self, name_ids: list[int], cap: int = ENTRY_CAP, year: str = "", newest: bool = True
+    ) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for i in range(0, len(name_ids), stored.CHUNK):
+            if len(rows) >= cap:
+                break
+            part = name_ids[i : i + stored.CHUNK]
+            where = f"name_id IN ({_marks(len(part))})"
+            if year:
+                rows += self._entries(
+                    f"{where} AND birth_date LIKE %s ORDER BY record_id DESC LIMIT %s",
+                    [*part, f"{year}%", cap - len(rows)],
                 )
-            if kind == "persons":
-                self.words.add(pk, [e.name for e in entries])
-            if new:
-                self.counts[kind] = self.counts.get(kind, 0) + 1
-            else:
-                self.superseded += len(entries)
+            # Sorting reads every entry of the names; unsorted, the probe stops at the cap.
+            order = " ORDER BY record_id DESC" if newest else ""
+            rows += self._entries(f"{where}{order} LIMIT %s", [*part, cap - len(rows)])
+        return rows
 
-    def add_object(self, obj: Any, *, new: bool = True) -> None:
-        kind = obj.record_kind
-        with self.lock:
-            if new:
-                if obj.pk <= self.max_ids.get(kind, 0) or obj.pk in self.early.get(kind, ()):
-                    return  # already read from the database
-                # Not moving max_ids: rows other processes write meanwhile still get read.
-                self.early.setdefault(kind, set()).add(obj.pk)
-            self.add_entries(kind, obj.pk, entries_of(obj), new=new)
+    def _records_of_names(self, name_ids: list[int]) -> list[tuple[str, int]]:
+        """The newest (kind, record id) bearing any of the names, at most
+        ``WORD_CANDIDATES``: read from the covering index alone (name, local, record, kind)."""
+        entries_table = _tables()[2]
+        ids = list(dict.fromkeys(name_ids))[: stored.CHUNK]
+        if not ids:
+            return []
+        sql = (
+            f"SELECT kind, record_id FROM {entries_table} "  # noqa: S608
+            f"WHERE local = %s AND name_id IN ({_marks(len(ids))}) "
+            "ORDER BY record_id DESC LIMIT %s"
+        )
+        return [(r[0], r[1]) for r in _sql(sql, [self.local, *ids, WORD_CANDIDATES])]
 
-    def load(self, min_ids: dict[str, int] | None = None) -> int:
-        """Add rows of this side with ids above ``min_ids`` (default: what is indexed)."""
-        added = 0
-        with self.lock:
-            for kind, rows in _rows(self.side, dict(self.max_ids if min_ids is None else min_ids)):
-                early = self.early.pop(kind, set())
-                for pk, entries in rows:
-                    self.max_ids[kind] = pk
-                    if pk in early:
-                        continue
-                    self.add_entries(kind, pk, entries)
-                    added += 1
-        return added
+    def query(
+        self,
+        full_name: str = "",
+        birth_date: str = "",
+        nationality: str = "",
+        id_number: str = "",
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 20,
+    ) -> list[Match]:
+        """Best entries for a person (score ≥ ``threshold``), best first.
 
-    def query(self, *args: Any, **kwargs: Any) -> list[Any]:
-        with self.lock:
-            return self.persons.query(*args, **kwargs)
+        Raises ``MatchingInputError`` for a malformed birth date/nationality.
+        """
+        q = prepare(PersonRecord("?query", full_name, birth_date, nationality, id_number))
+        strict, fuzzy, rare = stored.name_key_strings(q.name)
+        # A Vietnamese-looking name meets other Vietnamese-looking names only by its strict
+        # key; the fuzzy keys of either space reach the names written otherwise.
+        spaces = ("O|",) if q.name.vietnamese_like else ("O|", "V|")
+        fuzzy = [s + k[2:] for k in fuzzy for s in spaces]
+        rare = [s + k[2:] for k in rare for s in spaces]
+        hashes = [stored.key_hash(k) for k in strict]
+        hashes += _rare([stored.key_hash(k) for k in fuzzy], PAIR_MAX)
+        hashes += _rare([stored.key_hash(k) for k in rare], RARE_TOKEN_MAX)
+        names = _prefilter(stored.prefilter_text(q.name), _name_rows(_names_with(hashes)))
+        compared: dict[int, NameComparison] = {}
+        for nid, text, _pre in names:
+            compared[nid] = compare_names(q.name, name_keys(text))
+        year = birth_date[:4] if birth_date[:4].isdigit() else ""
+        entries = self._entries_of_names(list(compared), year=year)
+        doc = stored.document_key(id_number, nationality)
+        if doc:
+            extra = [e for e in self._entries("id_number = %s", [doc]) if e[3] not in compared]
+            for nid, text, _pre in _name_rows(sorted({e[3] for e in extra})):
+                compared[nid] = compare_names(q.name, name_keys(text))
+            entries += extra
+        texts = {nid: text for nid, text, _pre in _name_rows(list(compared))} if entries else {}
+        seen: set[str] = set()
+        out: list[Match] = []
+        for kind, record_id, variant, nid, birth, nat, _doc in entries:
+            key = _entry_key(kind, record_id, variant)
+            if key in seen:
+                continue
+            seen.add(key)
+            person = _lenient(PersonRecord(key, texts[nid], birth, nat, _doc))
+            res = score_prepared(q, person, compared[nid])
+            if res.score >= threshold:
+                out.append(Match(key, res.score, res.explanation, res))
+        out.sort(key=lambda m: (-m.score, m.person_id))
+        return out[:limit]
 
-    def word_candidates(self, query: str) -> list[int]:
-        with self.lock:
-            return self.words.candidates(query)
-
-
-def _rows(
-    side: str, after: dict[str, int]
-) -> Iterator[tuple[str, Iterator[tuple[int, list[Entry]]]]]:
-    Person, WantedNotice = _models()
-    me = _this_node_id()
-    limit = int(_setting("SCREENING_INDEX_MAX_RECORDS", 1_500_000))
-    for model in (Person, WantedNotice):
-        kind = model.record_kind  # type: ignore[attr-defined]
-        qs = model._default_manager.filter(id__gt=after.get(kind, 0))
-        qs = qs.filter(origin=me) if side == "local" else qs.exclude(origin=me)
-        if not after.get(kind):
-            # First build: bounded memory, newest records first to keep.
-            cut = qs.order_by("-id").values_list("id", flat=True)[limit : limit + 1]
-            floor = next(iter(cut), None)
-            if floor is not None:
-                qs = qs.filter(id__gt=floor)
-                log.warning("screening %s index holds only the newest %d %s", side, limit, kind)
-        if model is Person:
-            fields: tuple[str, ...] = (
-                "id",
-                "full_name",
-                "latin_name",
-                "birth_date",
-                "nationality",
-                "id_number",
-            )
-            yield (
-                kind,
-                (
-                    (r[0], person_entries(*r))
-                    for r in qs.order_by("id").values_list(*fields).iterator(chunk_size=5000)
-                ),
-            )
-        else:
-            fields = (
-                "id",
-                "full_name",
-                "latin_name",
-                "other_names",
-                "birth_date",
-                "nationality",
-                "id_documents",
-            )
-            yield (
-                kind,
-                (
-                    (r[0], notice_entries(*r))
-                    for r in qs.order_by("id").values_list(*fields).iterator(chunk_size=2000)
-                ),
-            )
-
-
-def _db_state(side: str) -> dict[str, tuple[int, int]]:
-    """(count, max id) per kind for one side."""
-    Person, WantedNotice = _models()
-    me = _this_node_id()
-    out = {}
-    for model in (Person, WantedNotice):
-        qs = model._default_manager.all()
-        qs = qs.filter(origin=me) if side == "local" else qs.exclude(origin=me)
-        agg = qs.aggregate(n=models.Count("id"), m=models.Max("id"))
-        out[model.record_kind] = (agg["n"] or 0, agg["m"] or 0)  # type: ignore[attr-defined]
-    return out
-
-
-def build(side: str) -> SideIndex:
-    started = time.perf_counter()
-    idx = SideIndex(side)
-    limit = int(_setting("SCREENING_INDEX_MAX_RECORDS", 1_500_000))
-    idx.load({})
-    idx.truncated = any(n >= limit for n in idx.counts.values())
-    idx.built_at = idx.checked_at = time.monotonic()
-    idx.build_seconds = time.perf_counter() - started
-    log.info("screening %s index: %d records in %.1f s", side, len(idx), idx.build_seconds)
-    return idx
-
-
-class _Cache:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.indexes: dict[str, SideIndex] = {}
-        self.rebuilding: set[str] = set()
-
-    def reset(self) -> None:
-        with self.lock:
-            self.indexes.clear()
-
-    def peek(self, side: str) -> SideIndex | None:
-        return self.indexes.get(side)
-
-    def get(self, side: str) -> SideIndex:
-        with self.lock:
-            idx = self.indexes.get(side)
-            if idx is None:
-                idx = self.indexes[side] = build(side)
-                return idx
-        self._refresh(idx)
-        return self.indexes[side]
-
-    def _refresh(self, idx: SideIndex) -> None:
-        now = time.monotonic()
-        if now - idx.checked_at < float(_setting("SCREENING_INDEX_CHECK_SECONDS", 5)):
-            return
-        with idx.lock:
-            idx.checked_at = now
-            state = _db_state(idx.side)
-            shrunk = any(
-                m < idx.max_ids.get(kind, 0) or n < idx.counts.get(kind, 0) * 4 // 5
-                for kind, (n, m) in state.items()
-            )
-            if shrunk or idx.superseded > max(1000, len(idx) // 5):
-                with self.lock:
-                    self.indexes[idx.side] = build(idx.side)
-                return
-            if any(m > idx.max_ids.get(kind, 0) for kind, (_n, m) in state.items()):
-                idx.load()
-        max_age = float(_setting("SCREENING_INDEX_MAX_AGE_SECONDS", 86_400))
-        if now - idx.built_at > max_age:
-            self._rebuild_in_background(idx.side)
-
-    def _rebuild_in_background(self, side: str) -> None:
-        with self.lock:
-            if side in self.rebuilding:
-                return
-            self.rebuilding.add(side)
-
-        def work() -> None:
-            try:
-                fresh = build(side)
-                with self.lock:
-                    self.indexes[side] = fresh
-                fresh.load()  # rows written while it was built
-            except Exception:  # pragma: no cover - logged, the old index keeps serving
-                log.exception("screening: rebuilding the %s index failed", side)
-            finally:
-                with self.lock:
-                    self.rebuilding.discard(side)
-                connection.close()
-
-        threading.Thread(target=work, name=f"screening-index-{side}", daemon=True).start()
-
-
-CACHE = _Cache()
+    def word_candidates(self, query: str, kinds: tuple[str, ...] = ("persons",)) -> list[int]:
+        """Ids of records (of the first kind asked) sharing name words with ``query``, those
+        sharing the most words first, then the newest. Words shared by too many names narrow
+        nothing and are left out."""
+        per_word: list[set[tuple[str, int]]] = []
+        for word in query.split():
+            _strict, _fuzzy, rare = stored.name_key_strings(name_keys(word))
+            hashes = [stored.key_hash(s + k[2:]) for k in rare for s in ("O|", "V|")]
+            usable = _rare(hashes, COMMON_WORD)
+            if not usable:
+                continue
+            name_ids = _names_with(usable, order_newest=WORD_CANDIDATES)
+            records = {r for r in self._records_of_names(name_ids) if r[0] in kinds}
+            if records:
+                per_word.append(records)
+        counts: dict[tuple[str, int], int] = {}
+        for records in per_word:
+            for rec in records:
+                counts[rec] = counts.get(rec, 0) + 1
+        ranked = sorted(counts, key=lambda r: (-counts[r], -r[1]))
+        return [pk for kind, pk in ranked if kind == kinds[0]][:WORD_CANDIDATES]
 
 
 def get_index(side: str) -> SideIndex:
-    """The index of ``side`` ("local" or "partner"), built on first use."""
+    """Search of ``side`` ("local" or "partner"): nothing to build, the keys are stored."""
     if side not in SIDES:
         raise ValueError(side)
-    return CACHE.get(side)
-
-
-def note_saved(obj: Any, created: bool) -> None:
-    """A Person or WantedNotice was saved in this process: update an index already built."""
-    idx = CACHE.peek(side_of(obj.origin))
-    if idx is not None:
-        idx.add_object(obj, new=created)
-
-
-def reset() -> None:
-    """Forget every index (tests; after a bulk change)."""
-    CACHE.reset()
+    return SideIndex(side)

@@ -93,3 +93,74 @@ class MatchCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_id}"
+
+
+# =========================================================================== the search keys
+# Kept by the services that write persons and wanted notices (``liaison.screening.keys``), in
+# the same transaction, and shared by every worker: search builds nothing in memory.
+
+
+class SearchName(models.Model):
+    """One distinct name (any script). Its blocking keys are :class:`SearchKey` rows; records
+    bearing it are :class:`SearchEntry` rows. A name no entry uses any more does no harm (it
+    proposes nothing) and ``liaison reindex`` drops it."""
+
+    text = models.CharField(max_length=400, unique=True)
+    #: sorted phonetic words, for the cheap prefilter before the full comparison
+    prefilter = models.CharField(max_length=400, blank=True)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SearchKey(models.Model):
+    """A blocking key of a name, as a 64-bit hash (small rows, one integer index)."""
+
+    key = models.BigIntegerField()
+    name = models.ForeignKey(SearchName, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "name"], name="screening_searchkey_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.name_id}"
+
+
+class SearchEntry(models.Model):
+    """One name / document variant of a person or wanted notice, local or received."""
+
+    kind = models.CharField(max_length=20, choices=SideKind.choices)
+    record_id = models.BigIntegerField()
+    local = models.BooleanField()
+    #: ``0``, ``1`` … name variants; ``d1`` … further identity documents (see ``index``)
+    variant = models.CharField(max_length=8)
+    name = models.ForeignKey(SearchName, on_delete=models.PROTECT, related_name="+", db_index=False)
+    birth_date = models.CharField(max_length=10, blank=True)
+    nationality = models.CharField(max_length=8, blank=True)
+    #: normalised identity document number (blank when shorter than 5 characters)
+    id_number = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [
+            # Covers the part-of-name lookup (record ids of names) without reading the rows.
+            models.Index(
+                fields=["name", "local", "record_id", "kind"], name="screening_entry_name_rec"
+            ),
+            models.Index(fields=["kind", "record_id"], name="screening_entry_record"),
+            models.Index(fields=["id_number"], name="screening_entry_doc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.record_id}.{self.variant}"
+
+
+class SearchIndexState(models.Model):
+    """Which version of the key recipe the stored keys follow (``liaison reindex`` rebuilds
+    them when the matcher's key generation changes)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    keys_version = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"keys v{self.keys_version}"

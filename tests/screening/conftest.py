@@ -1,11 +1,11 @@
 """Helpers for screening tests: local persons (through crime services), partner persons and
-wanted notices "received" (stored as the federation stores them), fresh indexes per test."""
+wanted notices "received" (stored as the federation stores them)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid as uuidlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,19 +13,11 @@ import pytest
 from django.utils import timezone
 
 from liaison.core.models import Province, Role
+from liaison.core.signals import records_written
 from liaison.crime import services as crime
 from liaison.crime.models import DrugCase, Person
-from liaison.screening import index
 
 LA_NODE = "la-test0001"
-
-
-@pytest.fixture(autouse=True)
-def fresh_indexes(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    settings.SCREENING_INDEX_CHECK_SECONDS = 0
-    index.reset()
-    yield
-    index.reset()
 
 
 @pytest.fixture
@@ -99,14 +91,17 @@ def partner_person_obj(case: DrugCase, full_name: str, n: int, **data: Any) -> P
 
 @pytest.fixture
 def partner_person(cases) -> Callable[..., Person]:  # type: ignore[no-untyped-def]
-    """A received partner person, stored in bulk as the federation does (no post_save)."""
+    """A received partner person, stored in bulk as the federation does (no post_save, a
+    ``records_written`` signal in the same transaction)."""
     counter = {"n": 0}
 
     def make(full_name: str, **data: Any) -> Person:
         counter["n"] += 1
         obj = partner_person_obj(cases.la, full_name, counter["n"], **data)
         Person.objects.bulk_create([obj])
-        return Person.objects.get(uuid=obj.uuid)
+        stored = Person.objects.get(uuid=obj.uuid)
+        records_written.send(sender=Person, kind=Person.record_kind, ids=[stored.pk])
+        return stored
 
     return make
 

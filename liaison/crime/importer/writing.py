@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from liaison.core import audit
 from liaison.core.models import Unit, User
 from liaison.core.node import this_node
 from liaison.core.progress import progress
+from liaison.core.signals import records_written
 from liaison.crime.importer.checking import Checked
 from liaison.crime.importer.existing import chunks
 from liaison.crime.importer.report import ImportReport
@@ -177,6 +179,8 @@ def write(
                     cases[ref] = (pk, day, province_id)
             bar.advance(len(chunk))
         rows: list[tuple[Any, ...]]
+        # Rows are inserted in plain SQL: their ids are those above the highest before.
+        persons_before = Person.objects.aggregate(m=Max("id"))["m"] or 0
         for chunk_p in chunks(checked.persons, BATCH):
             rows = []
             for ref, p in chunk_p:
@@ -207,6 +211,13 @@ def write(
                 )
             person_insert.insert(rows)
             bar.advance(len(rows))
+        if checked.persons and records_written.has_listeners(Person):
+            new_ids = list(
+                Person.objects.filter(id__gt=persons_before, origin=node.id)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            records_written.send(sender=Person, kind=Person.record_kind, ids=new_ids)
         for chunk_s in chunks(checked.seizures, BATCH):
             rows = []
             for ref, key, s in chunk_s:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from liaison.core import audit
 from liaison.core.audit import Actor
 from liaison.core.models import Unit
+from liaison.core.signals import records_written
 from liaison.exchange import envelope as env
 from liaison.exchange.bulk_sql import fast_insert_rows, fast_update, pks_by_uuid
 from liaison.exchange.envelope import Envelope, EnvelopeError
@@ -379,6 +380,9 @@ def _apply_kind(
                 members = m2m.related_model._default_manager.filter(uuid__in=member_uuids)  # type: ignore[union-attr]
                 getattr(target, name).set(members)
     done.extend((s, e, h) for s, e, h, _o, _m in applied)
+    if applied and records_written.has_listeners(model):
+        ids = pks_by_uuid(model, "uuid", [e.uuid for _s, e, _h, _o, _m in applied])
+        records_written.send(sender=model, kind=spec.kind, ids=ids)
     if recalls:
         manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id).delete()
         done.extend(recalls)
