@@ -336,7 +336,10 @@ def record_detail(request: HttpRequest, kind: str, uuid: str) -> HttpResponse:
         context["persons"] = persons
         context["seizures"] = obj.seizures.select_related("drug")
     if isinstance(obj, TraffickingRing):
-        context["members"] = obj.members.select_related("case")
+        members = list(obj.members.select_related("case"))
+        user = request_user(request)
+        services.read_persons(members, user=user, source=client_address(request), via="ring")
+        context["members"] = members
     context["editable"] = obj.is_local
     return render(request, "crime/detail.html", context)
 
@@ -394,7 +397,17 @@ def record_edit(request: HttpRequest, kind: str, uuid: str | None = None) -> Htt
         else:
             messages.success(request, _("Saved."))
             return redirect(obj_url(obj))
+    _read_form_persons(obj, user, client_address(request))
     return render(request, "crime/form.html", {"kind": k, "form": form, "obj": obj, "case": case})
+
+
+def _read_form_persons(obj: Any, user: Any, source: str) -> None:
+    """An edit form shows a person's fields (ID number, phones) or a ring's members."""
+    if isinstance(obj, Person):
+        services.read_person(obj, user=user, source=source, via="edit form")
+    elif isinstance(obj, TraffickingRing):
+        members = list(obj.members.select_related("case"))
+        services.read_persons(members, user=user, source=source, via="ring edit form")
 
 
 def _form_values(form: forms.ModelForm) -> dict[str, Any]:
