@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +28,7 @@ from liaison.core.models import Province
 from liaison.crime import forms as crime_forms
 from liaison.crime import services
 from liaison.crime.importer import COLUMNS, KINDS, FileReport, ImportFailed, run_import
+from liaison.crime.importer.previews import clean_previews, preview_root
 from liaison.crime.models import (
     CaseStatus,
     CultivationSite,
@@ -481,7 +481,7 @@ def list_url(kind: str, **params: Any) -> str:
 def _upload_dir(token: str) -> Path:
     if not token.isalnum():
         raise Http404
-    return Path(settings.MEDIA_ROOT) / "imports" / token
+    return preview_root() / token
 
 
 @login_required
@@ -530,6 +530,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ImportFailed as exc:
             context["report"] = exc.report
         else:
+            clean_previews()  # abandoned previews of anyone, older than the limit
             token = secrets.token_hex(16)
             folder = _upload_dir(token)
             folder.mkdir(parents=True, exist_ok=True)
