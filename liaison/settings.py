@@ -258,6 +258,25 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = HOME / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload limits, checked before a file is read (liaison/core/uploads.py). A file past
+# UPLOAD_MAX_FILE_BYTES is dropped while it arrives; each form field has its own limit.
+FILE_UPLOAD_HANDLERS = [
+    "liaison.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_REQUEST_BYTES = 120 * 1024 * 1024
+UPLOAD_MAX_FILE_BYTES = 50 * 1024 * 1024
+IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+COOPERATION_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# The import reads XLSX as a stream, within these bounds (liaison/crime/importer/reading.py).
+IMPORT_MAX_ROWS = 200_000
+IMPORT_MAX_COLUMNS = 64
+IMPORT_MAX_CELL_CHARS = 10_000
+IMPORT_MAX_XML_BYTES = 200 * 1024 * 1024
+#: Import previews not confirmed within this many seconds are removed.
+IMPORT_PREVIEW_MAX_AGE = 3600
 
 #: The audit chain's signed head, outside the database (liaison/core/audit_head.py).
 AUDIT_HEAD_FILE = HOME / "audit_head.json"

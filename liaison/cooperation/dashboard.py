@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _
 
 from liaison.cooperation.services.hotline import unacknowledged
 from liaison.cooperation.services.requests import overdue_requests
-from liaison.cooperation.services.wanted import located_this_month, new_partner_notices
+from liaison.cooperation.services.wanted import (
+    located_this_month,
+    new_partner_notices,
+    read_notices,
+)
 from liaison.core.node import NodeNotInitialised
 
 
@@ -28,6 +32,9 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
         located_count = located_this_month(user).count()
     except NodeNotInitialised:
         return []
+    # The panel shows the wanted persons' names: each notice shown is read once.
+    shown = {n.pk: n for n in [*notices, *located]}
+    read_notices(list(shown.values()), user, via="dashboard")
     hotline = reverse("cooperation:hotline")
     requests = reverse("cooperation:request_list")
     wanted = reverse("cooperation:wanted_list")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.gazetteer import province_label
 from liaison.core.models import Province
 from liaison.core.node import this_node
+from liaison.core.uploads import LimitedFileField, LimitedImageField, limit
 from liaison.crime.models import (
     CultivationSite,
     DrugCase,
@@ -101,6 +102,7 @@ class PersonForm(RecordForm):
         required=False,
         help_text=_("YYYY-MM-DD, YYYY-MM or YYYY"),
     )
+    photo = LimitedImageField(label=_("photo"), required=False, max_bytes=0)
 
     class Meta:
         model = Person
@@ -123,6 +125,7 @@ class PersonForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["photo"].max_bytes = limit("PHOTO_MAX_BYTES", 5)  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["person_ref"].disabled = True
 
@@ -298,9 +301,16 @@ class PrecursorForm(_ProvinceMixin, RecordForm):
 
 
 class ImportForm(forms.Form):
-    cases = forms.FileField(label=_("Cases file"), required=False)
-    persons = forms.FileField(label=_("Persons file"), required=False)
-    seizures = forms.FileField(label=_("Seizures file"), required=False)
+    """Each file's size is checked before it is read (IMPORT_MAX_FILE_BYTES)."""
+
+    cases = LimitedFileField(label=_("Cases file"), required=False, max_bytes=0)
+    persons = LimitedFileField(label=_("Persons file"), required=False, max_bytes=0)
+    seizures = LimitedFileField(label=_("Seizures file"), required=False, max_bytes=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("cases", "persons", "seizures"):
+            self.fields[name].max_bytes = limit("IMPORT_MAX_FILE_BYTES", 20)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +28,7 @@ from liaison.core.models import Province
 from liaison.crime import forms as crime_forms
 from liaison.crime import services
 from liaison.crime.importer import COLUMNS, KINDS, FileReport, ImportFailed, run_import
+from liaison.crime.importer.previews import clean_previews, preview_root
 from liaison.crime.models import (
     CaseStatus,
     CultivationSite,
@@ -336,7 +336,10 @@ def record_detail(request: HttpRequest, kind: str, uuid: str) -> HttpResponse:
         context["persons"] = persons
         context["seizures"] = obj.seizures.select_related("drug")
     if isinstance(obj, TraffickingRing):
-        context["members"] = obj.members.select_related("case")
+        members = list(obj.members.select_related("case"))
+        user = request_user(request)
+        services.read_persons(members, user=user, source=client_address(request), via="ring")
+        context["members"] = members
     context["editable"] = obj.is_local
     return render(request, "crime/detail.html", context)
 
@@ -394,7 +397,17 @@ def record_edit(request: HttpRequest, kind: str, uuid: str | None = None) -> Htt
         else:
             messages.success(request, _("Saved."))
             return redirect(obj_url(obj))
+    _read_form_persons(obj, user, client_address(request))
     return render(request, "crime/form.html", {"kind": k, "form": form, "obj": obj, "case": case})
+
+
+def _read_form_persons(obj: Any, user: Any, source: str) -> None:
+    """An edit form shows a person's fields (ID number, phones) or a ring's members."""
+    if isinstance(obj, Person):
+        services.read_person(obj, user=user, source=source, via="edit form")
+    elif isinstance(obj, TraffickingRing):
+        members = list(obj.members.select_related("case"))
+        services.read_persons(members, user=user, source=source, via="ring edit form")
 
 
 def _form_values(form: forms.ModelForm) -> dict[str, Any]:
@@ -468,7 +481,7 @@ def list_url(kind: str, **params: Any) -> str:
 def _upload_dir(token: str) -> Path:
     if not token.isalnum():
         raise Http404
-    return Path(settings.MEDIA_ROOT) / "imports" / token
+    return preview_root() / token
 
 
 @login_required
@@ -517,6 +530,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ImportFailed as exc:
             context["report"] = exc.report
         else:
+            clean_previews()  # abandoned previews of anyone, older than the limit
             token = secrets.token_hex(16)
             folder = _upload_dir(token)
             folder.mkdir(parents=True, exist_ok=True)

@@ -166,8 +166,12 @@ class AlertFilter(ListFilter):
         return Q() if value in (None, "all") else Q(status=value)
 
 
+def _audit_alert_list(request: HttpRequest, alerts: list[MatchAlert]) -> None:
+    services.read_alerts(alerts, _user(request), source=_source(request), via="api list")
+
+
 @router.get("/match-alerts", response=list[AlertOut])
-@paginate(KeysetPagination, order=("-created_at", "-id"))
+@paginate(KeysetPagination, order=("-created_at", "-id"), on_page=_audit_alert_list)
 def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> QuerySet[MatchAlert]:
     """Match alerts the user may see (``status``: open, confirmed, dismissed or all), newest
     first. Analysts and supervisors only."""
@@ -178,7 +182,9 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> QuerySet[M
 @router.get("/match-alerts/{alert_id}", response=AlertOut)
 def get_alert(request: HttpRequest, alert_id: int) -> MatchAlert:
     services.require_decider(_user(request))
-    return services.get_alert(_user(request), alert_id)
+    alert = services.get_alert(_user(request), alert_id)
+    services.read_alerts([alert], _user(request), source=_source(request), via="api")
+    return alert
 
 
 @router.post("/match-alerts/{alert_id}", response=AlertOut)
@@ -191,10 +197,14 @@ def decide_alert(request: HttpRequest, alert_id: int, payload: DecisionIn) -> Ma
     services.require_decider(user)
     alert = services.get_alert(user, alert_id)
     if payload.action == "confirm":
-        return services.confirm(alert, user, payload.note, source=_source(request))
-    if payload.action == "dismiss":
-        return services.dismiss(alert, user, payload.note, source=_source(request))
-    raise ValidationError({"action": "confirm or dismiss"})
+        decided = services.confirm(alert, user, payload.note, source=_source(request))
+    elif payload.action == "dismiss":
+        decided = services.dismiss(alert, user, payload.note, source=_source(request))
+    else:
+        raise ValidationError({"action": "confirm or dismiss"})
+    # The answer carries both persons as matched.
+    services.read_alerts([decided], user, source=_source(request), via="api decide")
+    return decided
 
 
 __all__ = ["DEFAULT_THRESHOLD", "router"]

@@ -19,7 +19,10 @@ def dashboard_panels(user: Any) -> list[dict[str, Any]]:
     alerts = services.alerts_for(user).filter(status=AlertStatus.OPEN)
     url = reverse("screening:alerts")
     rows: list[tuple[str, Any, str]] = [(_("Matching alerts: open"), alerts.count(), url)]
-    for a in alerts.order_by("-score", "-id")[:5]:
+    shown = list(alerts.order_by("-score", "-id")[:5])
+    # The panel shows both persons' names of each alert.
+    services.read_alerts(shown, user, via="dashboard")
+    for a in shown:
         rows.append(
             (
                 f"{a.subject_snapshot.get('name', '')} ~ {a.candidate_snapshot.get('name', '')}",

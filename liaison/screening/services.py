@@ -450,6 +450,14 @@ def read_alert(
     return sides
 
 
+def read_alerts(
+    alerts: list[MatchAlert], user: User | None, *, source: str = "", via: str = "api"
+) -> None:
+    """Record one "alert.read" entry per alert shown: each carries both persons as matched
+    (names, birth dates, ID numbers)."""
+    audit.record_many("alert.read", alerts, actor=Actor.of(user, source), via=via)
+
+
 def _decide(alert: MatchAlert, user: User, status: str, note: str, source: str) -> MatchAlert:
     require_role(user, *DECIDER_ROLES)
     with transaction.atomic():
@@ -527,36 +535,51 @@ DECISION_COLUMNS = [
 ]
 
 
-def decision_rows(include_open: bool = False) -> Iterator[list[str]]:
-    """Decided alerts (optionally open ones too) as CSV rows of :data:`DECISION_COLUMNS`."""
+EXPORT_CHUNK = 2000
+
+
+def decision_rows(include_open: bool = False, actor: Actor | None = None) -> Iterator[list[str]]:
+    """Decided alerts (optionally open ones too) as CSV rows of :data:`DECISION_COLUMNS`.
+    The rows name both persons, so each chunk is audited as read before it is written."""
     qs = MatchAlert.objects.select_related("decided_by").order_by("id")
     if not include_open:
         qs = qs.exclude(status=AlertStatus.OPEN)
-    for a in qs.iterator(chunk_size=2000):
-        row = [
-            str(a.pk),
-            a.status,
-            f"{a.score:.4f}",
-            f"{a.threshold:.2f}",
-            a.explanation,
-            a.created_at.isoformat(),
-            a.decided_at.isoformat() if a.decided_at else "",
-            a.decided_by.username if a.decided_by else "",
-            a.decision_note,
+    actor = actor or Actor.system("match_decisions")
+    last = 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last)[:EXPORT_CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        audit.record_many("alert.read", chunk, actor=actor, via="match_decisions export")
+        yield from (_decision_row(a) for a in chunk)
+
+
+def _decision_row(a: MatchAlert) -> list[str]:
+    row = [
+        str(a.pk),
+        a.status,
+        f"{a.score:.4f}",
+        f"{a.threshold:.2f}",
+        a.explanation,
+        a.created_at.isoformat(),
+        a.decided_at.isoformat() if a.decided_at else "",
+        a.decided_by.username if a.decided_by else "",
+        a.decision_note,
+    ]
+    for prefix in ("subject", "candidate"):
+        snap = getattr(a, f"{prefix}_snapshot") or {}
+        row += [
+            getattr(a, f"{prefix}_kind"),
+            str(getattr(a, f"{prefix}_uuid")),
+            str(snap.get("origin", "")),
+            str(snap.get("name", "")),
+            str(snap.get("latin_name", "")),
+            str(snap.get("birth_date", "")),
+            str(snap.get("nationality", "")),
+            str(snap.get("id_number", "")),
         ]
-        for prefix in ("subject", "candidate"):
-            snap = getattr(a, f"{prefix}_snapshot") or {}
-            row += [
-                getattr(a, f"{prefix}_kind"),
-                str(getattr(a, f"{prefix}_uuid")),
-                str(snap.get("origin", "")),
-                str(snap.get("name", "")),
-                str(snap.get("latin_name", "")),
-                str(snap.get("birth_date", "")),
-                str(snap.get("nationality", "")),
-                str(snap.get("id_number", "")),
-            ]
-        yield row
+    return row
 
 
 # Search lives in its own module; re-exported for callers of ``services``.

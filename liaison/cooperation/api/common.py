@@ -10,6 +10,7 @@ from ninja import Schema
 
 from liaison.cooperation.services.common import on_side
 from liaison.core.listing import ListFilter
+from liaison.core.uploads import check_size
 
 
 class SideFilter(ListFilter):
@@ -28,8 +29,13 @@ class FileIn(Schema):
 
 
 def uploads(files: list[FileIn]) -> list[tuple[str, bytes]]:
+    from liaison.cooperation.services.attachments import max_attachment_bytes
+
     out = []
     for f in files:
+        # The decoded size is known from the text's length: refuse before decoding.
+        size = len(f.content_base64.rstrip("=")) * 3 // 4
+        check_size(f.name, size, max_attachment_bytes(), "attachments")
         try:
             out.append((f.name, base64.b64decode(f.content_base64, validate=True)))
         except (binascii.Error, ValueError) as exc:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.core.countries import country_choices, own_country, partner_countries
 from liaison.core.models import Tlp
+from liaison.core.uploads import check_uploaded
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -22,10 +23,20 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    """Several files; each one's size is checked before anything reads it."""
+
+    def __init__(self, *args: Any, max_bytes: int | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
+        self.max_bytes = max_bytes
         super().__init__(*args, **kwargs)
+
+    def to_python(self, data: Any) -> Any:
+        if data and hasattr(data, "size"):
+            from liaison.cooperation.services.attachments import max_attachment_bytes
+
+            check_uploaded(data, self.max_bytes or max_attachment_bytes())
+        return super().to_python(data)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean

@@ -24,6 +24,7 @@ from liaison.cooperation.services.common import actor_of, get_visible, now
 from liaison.core import audit
 from liaison.core.models import Record, User
 from liaison.core.node import this_node
+from liaison.core.uploads import check_uploaded
 
 ALLOWED_TYPES = {
     ".pdf": "application/pdf",
@@ -95,12 +96,14 @@ Upload = tuple[str, bytes]
 
 
 def read_uploads(files: Iterable[Any]) -> list[Upload]:
-    """(name, bytes) of uploaded files (Django UploadedFile or (name, bytes) pairs)."""
+    """(name, bytes) of uploaded files (Django UploadedFile or (name, bytes) pairs). An
+    uploaded file over the limit is refused by its size, before it is read."""
     out = []
     for f in files:
         if isinstance(f, tuple):
             out.append((str(f[0]), bytes(f[1])))
         else:
+            check_uploaded(f, max_attachment_bytes(), field="attachments")
             out.append((str(f.name), f.read()))
     return out
 

@@ -32,6 +32,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     qs = qs.filter(on_side(side))
     page = page_of(request, qs, ("-sent_at", "-id"))
+    service.read_requests(list(page), user, via="list")
     return render(
         request,
         "cooperation/requests/list.html",
@@ -99,6 +100,7 @@ def request_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             ):
                 return redirect("cooperation:request", uuid=req.uuid)
     req.refresh_from_db()
+    service.read_requests([req], user, via="web")
     return render(
         request,
         "cooperation/requests/detail.html",

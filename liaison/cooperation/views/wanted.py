@@ -36,11 +36,13 @@ def wanted_list(request: HttpRequest) -> HttpResponse:
             Q(full_name__icontains=q) | Q(latin_name__icontains=q) | Q(reference__icontains=q)
         )
     summary = service.wanted_abroad_summary(user)
+    page = page_of(request, qs, ("-issued_at", "-id"))
+    service.read_notices(list(page), user, via="list")
     return render(
         request,
         "cooperation/wanted/list.html",
         {
-            "page": page_of(request, qs, ("-issued_at", "-id")),
+            "page": page,
             "summary": summary,
             "statuses": WantedStatus.choices,
             "status": status,
@@ -127,6 +129,7 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         ):
             return redirect("cooperation:wanted", uuid=notice.uuid)
     notice.refresh_from_db()
+    service.read_notices([notice], user, via="web")
     matches: list[Any] = []
     try:
         from liaison.screening.services import alerts_for

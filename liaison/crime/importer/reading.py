@@ -7,8 +7,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
 
 from liaison.crime.importer.report import FileReport, Problem
 
@@ -42,6 +46,26 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 Rows = list[tuple[int, dict[str, Any]]]
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much one file may hold: data rows, columns, characters in a cell, and bytes of
+    XML an XLSX workbook expands to (settings ``IMPORT_MAX_*``)."""
+
+    rows: int
+    columns: int
+    cell_chars: int
+    xml_bytes: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            rows=int(getattr(settings, "IMPORT_MAX_ROWS", 200_000)),
+            columns=int(getattr(settings, "IMPORT_MAX_COLUMNS", 64)),
+            cell_chars=int(getattr(settings, "IMPORT_MAX_CELL_CHARS", 10_000)),
+            xml_bytes=int(getattr(settings, "IMPORT_MAX_XML_BYTES", 200 * 1024 * 1024)),
+        )
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -71,11 +95,34 @@ def _read_csv(name: str, data: bytes, problems: list[Problem]) -> Iterator[tuple
         problems.append(Problem(name, reader.line_num, "", f"malformed CSV: {exc}"))
 
 
+def _expanded_size(data: bytes) -> int | None:
+    """The bytes the workbook's parts expand to, as its zip directory declares them (a zip
+    entry never yields more than its declared size); None when it is not a zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def _read_xlsx(
-    name: str, data: bytes, kind: str, problems: list[Problem]
+    name: str, data: bytes, kind: str, problems: list[Problem], limits: Limits
 ) -> Iterator[tuple[int, list[Any]]]:
     import openpyxl
 
+    expanded = _expanded_size(data)
+    if expanded is not None and expanded > limits.xml_bytes:
+        mb = 1024 * 1024
+        problems.append(
+            Problem(
+                name,
+                0,
+                "",
+                f"the workbook expands to {expanded / mb:.0f} MB of XML; "
+                f"the limit is {limits.xml_bytes / mb:.0f} MB",
+            )
+        )
+        return
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike
@@ -84,7 +131,10 @@ def _read_xlsx(
     try:
         sheet = next((s for s in book.worksheets if s.title.strip().lower() == kind), None)
         sheet = sheet or book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # Cells past one more than the column limit are never built: enough to tell that a
+        # row has too many.
+        rows = sheet.iter_rows(values_only=True, max_col=limits.columns + 1)
+        for number, values in enumerate(rows, start=1):
             yield number, [_cell(v) for v in values]
     except Exception as exc:
         problems.append(Problem(name, 0, "", f"not a readable XLSX workbook ({exc})"))
@@ -92,13 +142,44 @@ def _read_xlsx(
         book.close()
 
 
-def read_rows(kind: str, name: str, data: bytes, problems: list[Problem]) -> Rows:
-    """The data rows of a file; problems are appended."""
+def _over_limits(name: str, number: int, values: list[Any], limits: Limits) -> Problem | None:
+    """The first limit this row breaks, if any."""
+    if number > limits.rows + 1:
+        return Problem(name, number, "", f"more than {limits.rows} data rows (the limit)")
+    while values and values[-1] in ("", None):
+        values.pop()
+    if len(values) > limits.columns:
+        return Problem(name, number, "", f"more than {limits.columns} columns (the limit)")
+    for i, v in enumerate(values):
+        if isinstance(v, str) and len(v) > limits.cell_chars:
+            return Problem(
+                name,
+                number,
+                f"column {i + 1}",
+                f"a cell of {len(v)} characters; the limit is {limits.cell_chars}",
+            )
+    return None
+
+
+def read_rows(
+    kind: str, name: str, data: bytes, problems: list[Problem], limits: Limits | None = None
+) -> Rows:
+    """The data rows of a file; problems are appended. A file past a limit of ``limits``
+    gives one problem (file, row, reason) and no rows: reading stops there."""
+    limits = limits or Limits.from_settings()
     is_xlsx = name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
-    source = _read_xlsx(name, data, kind, problems) if is_xlsx else _read_csv(name, data, problems)
+    source = (
+        _read_xlsx(name, data, kind, problems, limits)
+        if is_xlsx
+        else _read_csv(name, data, problems)
+    )
     header: list[str] | None = None
     rows: Rows = []
     for number, values in source:
+        over = _over_limits(name, number, values, limits)
+        if over is not None:
+            problems.append(over)
+            return []
         if header is None:
             header = [str(v).strip().lower().lstrip("\ufeff") for v in values]
             missing = [c for c in COLUMNS[kind] if c not in header]

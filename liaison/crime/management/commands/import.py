@@ -1,4 +1,5 @@
-"""``liaison import cases|persons|seizures FILE [KIND FILE …] [--as USER]``."""
+"""``liaison import cases|persons|seizures FILE [KIND FILE …] [--as USER]``;
+``liaison import --clean-previews`` removes web import previews never confirmed."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.commands import BadInput, Failure
 from liaison.core.models import User
+from liaison.core.uploads import check_size, limit
 from liaison.crime.importer import KINDS, ImportFailed, run_import
+from liaison.crime.importer.previews import clean_previews
 
 
 class Command(BaseCommand):
@@ -22,8 +26,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="cases, persons or seizures")
-        parser.add_argument("file", help="CSV or XLSX file")
+        parser.add_argument("kind", nargs="?", choices=KINDS, help="cases, persons or seizures")
+        parser.add_argument("file", nargs="?", help="CSV or XLSX file")
         parser.add_argument("more", nargs="*", metavar="KIND FILE", help="further kind/file pairs")
         parser.add_argument(
             "--as",
@@ -34,8 +38,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="check the files only, write nothing"
         )
+        parser.add_argument(
+            "--clean-previews",
+            action="store_true",
+            help="remove import previews older than IMPORT_PREVIEW_MAX_AGE seconds, then exit",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["clean_previews"]:
+            removed = clean_previews()
+            self.stdout.write(f"{removed} abandoned import previews removed")
+            return
+        if not options["kind"] or not options["file"]:
+            raise BadInput("give KIND FILE (or --clean-previews)")
         more = options["more"]
         if len(more) % 2:
             raise BadInput("give the further files as KIND FILE pairs")
@@ -46,9 +61,12 @@ class Command(BaseCommand):
                 raise BadInput(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
             path = Path(name)
             try:
+                check_size(name, path.stat().st_size, limit("IMPORT_MAX_FILE_BYTES", 20))
                 files.append((kind, path.name, path.read_bytes()))
             except OSError as exc:
                 raise BadInput(f"{name}: cannot read ({exc.strerror})") from exc
+            except ValidationError as exc:
+                raise BadInput(" ".join(exc.messages)) from exc
         user = None
         if options.get("as_user"):
             user = User.objects.filter(username=options["as_user"]).first()
