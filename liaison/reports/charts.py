@@ -5,6 +5,7 @@ Each bar may carry a link (``href``) to the records behind it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -42,6 +43,12 @@ def _link(svg: str, href: str, title: str) -> str:
     if not href:
         return f"<g>{inner}</g>"
     return f'<a href="{escape(href)}">{inner}</a>'
+
+
+def label_step(labels: list[str], slot: float, char_w: float = 6.5) -> int:
+    """Show every n-th axis label so that no two labels overlap (``slot`` px per bar)."""
+    widest = max((len(label) for label in labels), default=0) * char_w + 8
+    return max(1, math.ceil(widest / max(slot, 1)))
 
 
 def horizontal_bars(bars: list[Bar], title: str, width: int = 640, unit: str = "") -> str:
@@ -93,7 +100,7 @@ def monthly_columns(bars: list[Bar], title: str, width: int = 720, height: int =
             f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
             f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(value)}</text>'
         )
-    every = max(1, n // 12)
+    every = label_step([b.label for b in bars], slot)
     for i, bar in enumerate(bars):
         h = 0 if top_value == 0 else plot_h * bar.value / top_value
         x = left + i * slot
@@ -109,3 +116,48 @@ def monthly_columns(bars: list[Bar], title: str, width: int = 720, height: int =
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# The PDF draws its charts as HTML boxes, not SVG: WeasyPrint lays out HTML text with Pango,
+# which shapes Lao (and every complex script), while its SVG text breaks combining marks apart.
+
+
+def html_bars(bars: list[Bar], title: str, unit: str = "") -> str:
+    """Horizontal bars as a table: label, a bar as wide as its share, the value."""
+    top_value = _nice_max(max((b.value for b in bars), default=0))
+    rows = []
+    for bar in bars:
+        share = 0 if top_value == 0 else max(0.5, 100 * bar.value / top_value)
+        value_text = _fmt(bar.value) + (f" {unit}" if unit else "")
+        rows.append(
+            f'<tr><td class="label">{escape(bar.label)}</td>'
+            f'<td class="track"><div class="bar" style="width:{share:.1f}%"></div></td>'
+            f'<td class="value">{escape(value_text)}</td></tr>'
+        )
+    return (
+        f'<div class="hchart"><div class="chart-title">{escape(title)}</div>'
+        f'<table class="hbars">{"".join(rows)}</table></div>'
+    )
+
+
+def html_columns(bars: list[Bar], title: str, height_pt: int = 110) -> str:
+    """Columns per month as a table of bottom-aligned boxes, axis labels thinned to fit."""
+    top_value = _nice_max(max((b.value for b in bars), default=0))
+    n = max(len(bars), 1)
+    every = label_step([b.label for b in bars], 480 / n)
+    columns, labels = [], []
+    for i, bar in enumerate(bars):
+        h = 0 if top_value == 0 else height_pt * bar.value / top_value
+        title_text = f"{bar.label}: {_fmt(bar.value)}"
+        columns.append(
+            f'<td class="col" title="{escape(title_text)}">'
+            f'<div class="bar" style="height:{h:.1f}pt"></div></td>'
+        )
+        text = escape(bar.label) if i % every == 0 else ""
+        labels.append(f'<td class="axis" colspan="1">{text}</td>')
+    return (
+        f'<div class="vchart"><div class="chart-title">{escape(title)}</div>'
+        f'<div class="scale">{escape(_fmt(top_value))}</div>'
+        f'<table class="columns" style="height:{height_pt}pt"><tr>{"".join(columns)}</tr>'
+        f"<tr>{''.join(labels)}</tr></table></div>"
+    )

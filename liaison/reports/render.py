@@ -99,17 +99,17 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
             for r in data["by_province"]
         ],
         "province_names": ", ".join(f"{provinces.get(c, c)} ({c})" for c in data["provinces"]),
-        "chart_month": charts.monthly_columns(
+        "chart_month": charts.html_columns(
             [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]], labels["by_month"]
         ),
-        "chart_province": charts.horizontal_bars(
+        "chart_province": charts.html_bars(
             [
                 charts.Bar(provinces.get(r["province"], r["name"]), r["cases"])
                 for r in data["by_province"]
             ],
             f"{labels['cases']} – {labels['by_province']}",
         ),
-        "chart_drug": charts.horizontal_bars(
+        "chart_drug": charts.html_bars(
             [charts.Bar(drugs.get(k, k), v) for k, v in kg_by_drug(data).items()],
             labels["by_drug"],
             unit="kg",

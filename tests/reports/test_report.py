@@ -252,3 +252,25 @@ def test_border_selection_follows_the_partner_countries(
     laos = report(capsys, "--border-provinces", "--partner", "LA")
     assert laos["provinces"] == default["provinces"]
     assert liaison([*PERIOD, "--border-provinces", "--partner", "XX"]) == 2
+
+
+def test_lao_pdf_charts_are_shaped(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The chart titles and labels come out of the PDF as whole Lao words (pdftotext), never
+    broken into dotted circles (U+25CC), and the month labels do not all sit on one line."""
+    import shutil
+    import subprocess
+
+    from liaison.reports.render import LABELS
+
+    assert shutil.which("pdftotext"), "poppler-utils missing: run scripts/system-deps.sh"
+    pdf = tmp_path / "r.pdf"
+    border = [*PERIOD, "--border-provinces", "--format", "pdf", "--lang", "lo"]
+    assert liaison([*border, "--out", str(pdf)]) == 0
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    labels = LABELS["lo"]
+    assert "\u25cc" not in text
+    for title in (labels["by_month"], labels["by_drug"], labels["by_province"]):
+        assert title in text, title
+    assert "ເຮໂຣອີນ" in text or "ເຮໂຣອິນ" in text
