@@ -4,10 +4,14 @@ original beside it when it is written differently, and a province's era when Vie
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from liaison.core.models import Province
-from liaison.web.formatting import format_date
+from liaison.web.formatting import format_date, format_datetime, format_number
 
 
 def place_name(local: str, original: str) -> str:
@@ -34,3 +38,21 @@ def province_display(p: Province) -> str:
     if era:
         notes.append(era)
     return f"{local} ({', '.join(notes)})" if notes else local
+
+
+def display_value(value: Any) -> Any:
+    """A field's value as a reader sees it: dates and times in their language and the node's
+    time zone, numbers with their decimal separator, provinces with their era."""
+    if isinstance(value, Province):
+        return province_display(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, Decimal | float | int):
+        return format_number(value)
+    if isinstance(value, list):
+        return ", ".join(str(display_value(v)) for v in value)
+    return value

@@ -58,3 +58,11 @@ def partial_date(value: Any) -> str:
 @register.filter
 def duration(value: Any) -> str:
     return formatting.format_duration(value)
+
+
+@register.filter
+def sex(value: Any) -> str:
+    """ "F" → "Female" in the reader's language ("Nữ", "ຍິງ")."""
+    from liaison.crime.models import Sex
+
+    return str(dict(Sex.choices).get(value or "", value)) if value else ""
