@@ -74,7 +74,7 @@ def future_date_errors(record: models.Model, fields: tuple[str, ...]) -> dict[st
         else:
             continue
         if future:
-            label = record._meta.get_field(name).verbose_name
+            label = getattr(record._meta.get_field(name), "verbose_name", name)
             errors[name] = gettext("%(field)s cannot be in the future (%(value)s).") % {
                 "field": str(label).capitalize(),
                 "value": formats.localize(value),
