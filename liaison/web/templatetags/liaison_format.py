@@ -66,3 +66,11 @@ def sex(value: Any) -> str:
     from liaison.crime.models import Sex
 
     return str(dict(Sex.choices).get(value or "", value)) if value else ""
+
+
+@register.filter
+def province(value: Any) -> str:
+    """A province in the reader's language with its era: "Sơn La (to 30 Jun 2025)"."""
+    from liaison.web.names import province_display
+
+    return province_display(value) if value else ""
