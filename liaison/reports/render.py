@@ -71,6 +71,11 @@ def kg_by_drug(data: dict[str, Any]) -> dict[str, float]:
     return totals
 
 
+def chart_number(lang: str) -> charts.Fmt:
+    """A chart value in the report's language: "1.200", "6,4"."""
+    return lambda v: number(v, lang, 0 if v >= 100 or v == int(v) else 1)
+
+
 def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
     """Everything a template needs: labels, briefing, formatted rows, charts."""
     labels = LABELS[lang]
@@ -114,7 +119,9 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
         ],
         "province_names": ", ".join(f"{provinces.get(c, c)} ({c})" for c in data["provinces"]),
         "chart_month": charts.html_columns(
-            [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]], labels["by_month"]
+            [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]],
+            labels["by_month"],
+            fmt=chart_number(lang),
         ),
         "chart_province": charts.html_bars(
             [
@@ -122,11 +129,13 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
                 for r in data["by_province"]
             ],
             f"{labels['cases']} – {labels['by_province']}",
+            fmt=chart_number(lang),
         ),
         "chart_drug": charts.html_bars(
             [charts.Bar(drugs.get(k, k), v) for k, v in kg_by_drug(data).items()],
             labels["by_drug"],
             unit=unit_name("kg", lang),
+            fmt=chart_number(lang),
         ),
     }
 
