@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from liaison.core.models import Province
@@ -56,3 +57,32 @@ def display_value(value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(display_value(v)) for v in value)
     return value
+
+
+#: Scripts a reader of each interface language reads.
+_READS = {"vi": {"latin", "vietnamese"}, "en": {"latin", "vietnamese"}, "lo": {"lao"}}
+
+
+def unit_display(name: str) -> str:
+    """A partner unit's name as the reader can read it: a name in a script the reader does not
+    read gets a romanised form first and the original beside it, "Kongbanxakan PKS Khveng
+    Phongsali (ກອງບັນຊາການ ປກສ ແຂວງ ຜົ້ງສາລີ)" to a Vietnamese reader."""
+    from anyascii import anyascii
+
+    from liaison.matching.names import _romanise_token
+    from liaison.matching.scripts import Script, detect_script
+
+    if not name:
+        return name
+    script = detect_script(name)
+    reads = _READS.get((get_language() or "en")[:2], {"cyrillic"})
+    if script in reads or script in (Script.LATIN, Script.VIETNAMESE, Script.EMPTY):
+        return name
+    if script in (Script.UNKNOWN, Script.OTHER):
+        return name
+    words = []
+    for token in name.split():
+        romanised = _romanise_token(token, script)[0] or anyascii(token)
+        # Short consonant clusters are abbreviations (ປກສ, "PKS").
+        words.append(romanised.upper() if len(romanised) <= 3 else romanised.capitalize())
+    return f"{' '.join(words)} ({name})"

@@ -74,3 +74,11 @@ def province(value: Any) -> str:
     from liaison.web.names import province_display
 
     return province_display(value) if value else ""
+
+
+@register.filter
+def unit_name(value: Any) -> str:
+    """A partner unit's name romanised for a reader of another script, the original beside."""
+    from liaison.web.names import unit_display
+
+    return unit_display(str(value or ""))
