@@ -71,3 +71,19 @@ def test_api_refuses_2030_and_names_the_field(units, make_user) -> None:  # type
     assert response.status_code in (400, 422), response.content
     assert b"detected_on" in response.content
     assert not DrugCase.objects.filter(case_ref="KS-F").exists()
+
+
+def test_value_errors_in_the_reader_language() -> None:
+    from django.utils import translation
+
+    from liaison.crime.importer.report import Problem
+    from liaison.crime.values import parse_date, parse_quantity
+
+    with translation.override("vi"):
+        with pytest.raises(ValueError, match="số lượng âm: -5"):
+            parse_quantity("-5")
+        with pytest.raises(ValueError, match="ngày trong tương lai"):
+            parse_date(_tomorrow().isoformat())
+        assert str(Problem("c.csv", 3, "quantity", "x")) == "c.csv dòng 3 trường quantity: x"
+    with translation.override("lo"), pytest.raises(ValueError, match="ຈຳນວນຕິດລົບ"):
+        parse_quantity("-5")
