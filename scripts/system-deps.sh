@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages Liaison's tests and PDF reports need, when missing:
 # PostgreSQL (production database, tested), Chromium + driver (browser tests),
-# gettext (translation catalogs), fonts for Vietnamese and Lao, Pango for WeasyPrint.
+# gettext (translation catalogs), poppler-utils (pdftotext reads the PDF reports in tests), fonts for Vietnamese and Lao, Pango for WeasyPrint.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "Noto Sans Lao" || need+=(fonts-noto-core)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)

@@ -27,7 +27,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ProvinceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return province_label(obj)
+        # "Sơn La (đến 30 thg 6, 2025) · VN-05": the two eras' units share names.
+        from liaison.web.names import province_display
+
+        return f"{province_display(obj)} · {obj.code}"
 
 
 def national_provinces() -> Any:

@@ -149,6 +149,7 @@ class DatePrecision(models.TextChoices):
 
 class DrugCase(Record):  # type: ignore[django-manager-missing]
     record_kind: ClassVar[str] = "cases"
+    past_dates = ("detected_on",)
 
     case_ref = models.CharField(_("case reference"), max_length=64)
     detected_on = models.DateField(_("detected on"))
@@ -303,6 +304,7 @@ class RingStatus(models.TextChoices):
 
 class TraffickingRing(Record):
     record_kind: ClassVar[str] = "rings"
+    past_dates = ("identified_on", "dismantled_on")
 
     ring_ref = models.CharField(_("reference"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
@@ -349,6 +351,7 @@ class HotspotStatus(models.TextChoices):
 
 class Hotspot(Record):
     record_kind: ClassVar[str] = "hotspots"
+    past_dates = ("identified_on", "eradicated_on")
 
     hotspot_ref = models.CharField(_("reference"), max_length=64)
     name = models.CharField(_("place"), max_length=200)
@@ -384,6 +387,7 @@ class Hotspot(Record):
 
 class CultivationSite(Record):
     record_kind: ClassVar[str] = "cultivation-sites"
+    past_dates = ("found_on", "destroyed_on")
 
     site_ref = models.CharField(_("reference"), max_length=64)
     province = models.ForeignKey(
@@ -416,6 +420,7 @@ class CultivationSite(Record):
 
 class PrecursorIncident(Record):
     record_kind: ClassVar[str] = "precursor-incidents"
+    past_dates = ("occurred_on",)
 
     incident_ref = models.CharField(_("reference"), max_length=64)
     occurred_on = models.DateField(_("date"))

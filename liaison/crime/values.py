@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import pycountry
+from django.utils.translation import gettext as _
 
 from liaison.crime.taxonomy import DRUG_CODES, UNITS
 
@@ -28,16 +29,18 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> dt.date:
     else:
         text = str(value or "").strip()
         if not text:
-            raise ValueError("missing date")
+            raise ValueError(_("missing date"))
         match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?", text)
         try:
             if match is None:
                 raise ValueError(text)
             day = dt.date.fromisoformat(match.group(1))
         except ValueError:
-            raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+            raise ValueError(
+                _("not a date (YYYY-MM-DD): %(value)s") % {"value": repr(text)}
+            ) from None
     if day > (today or dt.date.today()):
-        raise ValueError(f"date in the future: {day.isoformat()}")
+        raise ValueError(_("date in the future: %(value)s") % {"value": day.isoformat()})
     return day
 
 
@@ -77,13 +80,16 @@ def parse_partial_date(
             return text, "day", day.year, day.month, day.day
     except ValueError:
         pass
-    raise ValueError(f"not a birth date (YYYY, YYYY-MM or YYYY-MM-DD, in the past): {text!r}")
+    raise ValueError(
+        _("not a birth date (YYYY, YYYY-MM or YYYY-MM-DD, in the past): %(value)s")
+        % {"value": repr(text)}
+    )
 
 
 def parse_quantity(value: Any) -> Decimal:
     """A positive decimal number with a dot (``1500``, ``0.25``); spreadsheet numbers too."""
     if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(_("not a number: %(value)s") % {"value": repr(value)})
     if isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
         if isinstance(value, float) and value.is_integer():
@@ -91,33 +97,40 @@ def parse_quantity(value: Any) -> Decimal:
     else:
         text = str(value or "").strip()
     if not text:
-        raise ValueError("missing quantity")
+        raise ValueError(_("missing quantity"))
     if text.startswith("-"):
-        raise ValueError(f"negative quantity: {text}")
+        raise ValueError(_("negative quantity: %(value)s") % {"value": text})
     if not _QUANTITY.match(text):
-        raise ValueError(f"not a number (digits and a decimal point): {text!r}")
+        raise ValueError(
+            _("not a number (digits and a decimal point): %(value)s") % {"value": repr(text)}
+        )
     try:
         quantity = Decimal(text)
     except InvalidOperation as exc:
-        raise ValueError(f"not a number: {text!r}") from exc
+        raise ValueError(_("not a number: %(value)s") % {"value": repr(text)}) from exc
     if quantity <= 0:
-        raise ValueError(f"quantity must be greater than 0: {text}")
+        raise ValueError(_("quantity must be greater than 0: %(value)s") % {"value": text})
     if quantity.as_tuple().exponent < -6 or quantity >= Decimal(10) ** 14:  # type: ignore[operator]
-        raise ValueError(f"quantity out of range (at most 6 decimals): {text}")
+        raise ValueError(
+            _("quantity out of range (at most 6 decimals): %(value)s") % {"value": text}
+        )
     return quantity
 
 
 def parse_drug(value: Any) -> str:
     code = str(value or "").strip().lower()
     if code not in DRUG_CODES:
-        raise ValueError(f"unknown drug code {code!r}")
+        raise ValueError(_("unknown drug code %(value)s") % {"value": repr(code)})
     return code
 
 
 def parse_unit(value: Any) -> str:
     unit = str(value or "").strip().lower()
     if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r} (one of {', '.join(UNITS)})")
+        raise ValueError(
+            _("unknown unit %(value)s (one of %(units)s)")
+            % {"value": repr(unit), "units": ", ".join(UNITS)}
+        )
     return unit
 
 
@@ -129,7 +142,9 @@ def _is_country(code: str) -> bool:
 def parse_nationality(value: Any) -> str:
     code = str(value or "").strip().upper()
     if code and not (len(code) == 2 and code.isalpha() and _is_country(code)):
-        raise ValueError(f"not an ISO 3166-1 alpha-2 country code: {code!r}")
+        raise ValueError(
+            _("not an ISO 3166-1 alpha-2 country code: %(value)s") % {"value": repr(code)}
+        )
     return code
 
 
@@ -150,7 +165,7 @@ _SEX = {
 def parse_sex(value: Any) -> str:
     text = str(value or "").strip().lower()
     if text not in _SEX:
-        raise ValueError(f"unknown sex {text!r} (M or F)")
+        raise ValueError(_("unknown sex %(value)s (M or F)") % {"value": repr(text)})
     return _SEX[text]
 
 
@@ -160,7 +175,9 @@ ROLES = ("defendant", "suspect", "witness")
 def parse_role(value: Any) -> str:
     role = str(value or "").strip().lower()
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r} (defendant, suspect or witness)")
+        raise ValueError(
+            _("unknown role %(value)s (defendant, suspect or witness)") % {"value": repr(role)}
+        )
     return role
 
 

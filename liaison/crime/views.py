@@ -264,12 +264,13 @@ def _filter_options(kind: Kind) -> dict[str, Any]:
 
 
 def _cell(obj: Any, attr: str) -> Any:
-    if attr == "quantity_display":
-        from liaison.crime.values import quantity_text
+    from liaison.web.formatting import format_quantity
+    from liaison.web.names import display_value
 
-        return f"{quantity_text(obj.quantity)} {obj.unit}"
+    if attr == "quantity_display":
+        return format_quantity(obj.quantity, obj.unit)
     value = getattr(obj, attr)
-    return value() if callable(value) else value
+    return display_value(value() if callable(value) else value)
 
 
 @login_required
@@ -308,6 +309,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _detail_fields(obj: Model) -> list[tuple[str, Any]]:
+    from liaison.web.formatting import format_quantity
+    from liaison.web.names import display_value
+
     skip = {"id", "uuid", "natural_key", "birth_year", "birth_month", "birth_day"}
     out = []
     for f in obj._meta.concrete_fields:
@@ -317,7 +321,9 @@ def _detail_fields(obj: Model) -> list[tuple[str, Any]]:
         value = display() if display else getattr(obj, f.name)
         if value in ("", None):
             continue
-        out.append((str(f.verbose_name), value))
+        if f.name == "quantity":
+            value = format_quantity(value, getattr(obj, "unit", ""))
+        out.append((str(f.verbose_name), display_value(value)))
     return out
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from liaison.core.models import Province
-from liaison.crime.models import Drug
+from liaison.crime.models import Drug, MeasureUnit
 from liaison.reports import charts
 from liaison.reports.briefing import briefing, number
+from liaison.web.names import province_era
 
 #: The report's headings and labels, by language (briefing.LANGS).
 LABELS: dict[str, dict[str, str]] = json.loads(
@@ -30,8 +32,20 @@ def _quantity(value: float, lang: str) -> str:
 def _names(data: dict[str, Any], lang: str) -> tuple[dict[str, str], dict[str, str]]:
     drugs = {d.code: d.name(lang) for d in Drug.objects.all()}
     codes = set(data["provinces"]) | set(data.get("provinces_counted", []))
-    provinces = {p.code: p.localised_name(lang) for p in Province.objects.filter(code__in=codes)}
+    provinces = {}
+    with translation.override(lang):
+        for p in Province.objects.filter(code__in=codes):
+            # Both eras of Viet Nam's 2025 reform share names: say which one is meant.
+            era = province_era(p)
+            name = p.localised_name(lang)
+            provinces[p.code] = f"{name} ({era})" if era else name
     return drugs, provinces
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A seizure's unit in the report's language ("viên", "ເມັດ", "кг")."""
+    with translation.override(lang):
+        return str(MeasureUnit(unit).label) if unit in MeasureUnit.values else unit
 
 
 #: The columns of the seizure table, as keys of both the labels and the rows.
@@ -57,6 +71,11 @@ def kg_by_drug(data: dict[str, Any]) -> dict[str, float]:
     return totals
 
 
+def chart_number(lang: str) -> charts.Fmt:
+    """A chart value in the report's language: "1.200", "6,4"."""
+    return lambda v: number(v, lang, 0 if v >= 100 or v == int(v) else 1)
+
+
 def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
     """Everything a template needs: labels, briefing, formatted rows, charts."""
     labels = LABELS[lang]
@@ -66,7 +85,7 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
         {
             "drug": drugs.get(r["drug"], r["drug"]),
             "code": r["drug"],
-            "unit": r["unit"],
+            "unit": unit_name(r["unit"], lang),
             "quantity": _quantity(r["quantity"], lang),
             "kg": _kg(r["kg_equivalent"], lang),
             "count": fmt(r.get("seizures", 0)),
@@ -99,20 +118,24 @@ def context(data: dict[str, Any], lang: str) -> dict[str, Any]:
             for r in data["by_province"]
         ],
         "province_names": ", ".join(f"{provinces.get(c, c)} ({c})" for c in data["provinces"]),
-        "chart_month": charts.monthly_columns(
-            [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]], labels["by_month"]
+        "chart_month": charts.html_columns(
+            [charts.Bar(m["month"], m["cases"]) for m in data["by_month"]],
+            labels["by_month"],
+            fmt=chart_number(lang),
         ),
-        "chart_province": charts.horizontal_bars(
+        "chart_province": charts.html_bars(
             [
                 charts.Bar(provinces.get(r["province"], r["name"]), r["cases"])
                 for r in data["by_province"]
             ],
             f"{labels['cases']} – {labels['by_province']}",
+            fmt=chart_number(lang),
         ),
-        "chart_drug": charts.horizontal_bars(
+        "chart_drug": charts.html_bars(
             [charts.Bar(drugs.get(k, k), v) for k, v in kg_by_drug(data).items()],
             labels["by_drug"],
-            unit="kg",
+            unit=unit_name("kg", lang),
+            fmt=chart_number(lang),
         ),
     }
 
@@ -195,21 +218,28 @@ def xlsx(data: dict[str, Any], lang: str) -> bytes:
 
     seizures = book.create_sheet(labels["seizures"][:31])
     seizures.append(
-        [labels["drug"], "code", labels["unit"], labels["quantity"], labels["kg"], labels["count"]]
+        [
+            labels["drug"],
+            labels["code"],
+            labels["unit"],
+            labels["quantity"],
+            labels["kg"],
+            labels["count"],
+        ]
     )
     for r, raw in zip(c["seizure_rows"], data["seizures"], strict=True):
         seizures.append(
             [
                 r["drug"],
                 raw["drug"],
-                raw["unit"],
+                unit_name(raw["unit"], lang),
                 raw["quantity"],
                 raw["kg_equivalent"],
                 raw.get("seizures"),
             ]
         )
     provinces = book.create_sheet(labels["by_province"][:31])
-    provinces.append([labels["province"], "code", labels["cases"], labels["defendants"]])
+    provinces.append([labels["province"], labels["code"], labels["cases"], labels["defendants"]])
     for r, raw in zip(c["province_rows"], data["by_province"], strict=True):
         provinces.append([r["name"], raw["province"], raw["cases"], raw["defendants"]])
     months = book.create_sheet(labels["by_month"][:31])

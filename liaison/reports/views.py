@@ -159,13 +159,16 @@ def statistics(request: HttpRequest) -> HttpResponse:
                 for row, raw in zip(ctx["seizure_rows"], data["seizures"], strict=True)
             ],
             province_rows=province_rows,
-            chart_month=charts.monthly_columns(links["months"], labels["by_month"]),
+            chart_month=charts.monthly_columns(
+                links["months"], labels["by_month"], fmt=report_render.chart_number(lang)
+            ),
             chart_province=charts.horizontal_bars(
                 [
                     charts.Bar(r["name"], raw["cases"], r["href"])
                     for r, raw in zip(province_rows, data["by_province"], strict=True)
                 ],
                 f"{labels['cases']} – {labels['by_province']}",
+                fmt=report_render.chart_number(lang),
             ),
             chart_drug=charts.horizontal_bars(
                 [
@@ -173,7 +176,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
                     for k, v in report_render.kg_by_drug(data).items()
                 ],
                 labels["by_drug"],
-                unit="kg",
+                unit=report_render.unit_name("kg", lang),
+                fmt=report_render.chart_number(lang),
             ),
             export_query=request.GET.urlencode() or urlencode(_defaults()),
         )

@@ -4,10 +4,15 @@ original beside it when it is written differently, and a province's era when Vie
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from liaison.core.models import Province
-from liaison.web.formatting import format_date
+from liaison.web.formatting import format_date, format_datetime, format_number
 
 
 def place_name(local: str, original: str) -> str:
@@ -34,3 +39,50 @@ def province_display(p: Province) -> str:
     if era:
         notes.append(era)
     return f"{local} ({', '.join(notes)})" if notes else local
+
+
+def display_value(value: Any) -> Any:
+    """A field's value as a reader sees it: dates and times in their language and the node's
+    time zone, numbers with their decimal separator, provinces with their era."""
+    if isinstance(value, Province):
+        return province_display(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, Decimal | float | int):
+        return format_number(value)
+    if isinstance(value, list):
+        return ", ".join(str(display_value(v)) for v in value)
+    return value
+
+
+#: Scripts a reader of each interface language reads.
+_READS = {"vi": {"latin", "vietnamese"}, "en": {"latin", "vietnamese"}, "lo": {"lao"}}
+
+
+def unit_display(name: str) -> str:
+    """A partner unit's name as the reader can read it: a name in a script the reader does not
+    read gets a romanised form first and the original beside it, "Kongbanxakan PKS Khveng
+    Phongsali (ກອງບັນຊາການ ປກສ ແຂວງ ຜົ້ງສາລີ)" to a Vietnamese reader."""
+    from anyascii import anyascii
+
+    from liaison.matching.names import _romanise_token
+    from liaison.matching.scripts import Script, detect_script
+
+    if not name:
+        return name
+    script = detect_script(name)
+    reads = _READS.get((get_language() or "en")[:2], {"cyrillic"})
+    if script in reads or script in (Script.LATIN, Script.VIETNAMESE, Script.EMPTY):
+        return name
+    if script in (Script.UNKNOWN, Script.OTHER):
+        return name
+    words = []
+    for token in name.split():
+        romanised = _romanise_token(token, script)[0] or anyascii(token)
+        # Short consonant clusters are abbreviations (ປກສ, "PKS").
+        words.append(romanised.upper() if len(romanised) <= 3 else romanised.capitalize())
+    return f"{' '.join(words)} ({name})"

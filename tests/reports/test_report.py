@@ -208,7 +208,9 @@ def test_markdown_briefing_in_four_languages(dataset, capsys) -> None:  # type: 
     assert "установлено обвиняемых — 3 (в том числе иностранных граждан — 2)" in texts["ru"]
     assert "— около 6,4 кг, в том числе:" in texts["ru"]
     assert "героин — около 1,5 кг" in texts["ru"]
-    assert "| Героин | kg | 1,5 | 1,5 | 1 |" in texts["ru"]
+    # the unit in the reader's language, as in the briefing ("около 1,5 кг")
+    assert "| Героин | кг | 1,5 | 1,5 | 1 |" in texts["ru"]
+    assert "| tablet |" not in texts["vi"] and " viên |" in texts["vi"]
     assert "| Drug cases | 5 |" in texts["en"]
 
 
@@ -219,6 +221,8 @@ def test_xlsx_and_pdf(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyp
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
     assert ("Số vụ án", 5) in values
+    headers = [row for row in book.worksheets[1].iter_rows(values_only=True)][0]
+    assert "code" not in headers and "Mã" in headers
     assert liaison([*border, "--format", "xlsx", "--lang", "ru", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True)]
@@ -252,3 +256,25 @@ def test_border_selection_follows_the_partner_countries(
     laos = report(capsys, "--border-provinces", "--partner", "LA")
     assert laos["provinces"] == default["provinces"]
     assert liaison([*PERIOD, "--border-provinces", "--partner", "XX"]) == 2
+
+
+def test_lao_pdf_charts_are_shaped(dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The chart titles and labels come out of the PDF as whole Lao words (pdftotext), never
+    broken into dotted circles (U+25CC), and the month labels do not all sit on one line."""
+    import shutil
+    import subprocess
+
+    from liaison.reports.render import LABELS
+
+    assert shutil.which("pdftotext"), "poppler-utils missing: run scripts/system-deps.sh"
+    pdf = tmp_path / "r.pdf"
+    border = [*PERIOD, "--border-provinces", "--format", "pdf", "--lang", "lo"]
+    assert liaison([*border, "--out", str(pdf)]) == 0
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    labels = LABELS["lo"]
+    assert "\u25cc" not in text
+    for title in (labels["by_month"], labels["by_drug"], labels["by_province"]):
+        assert title in text, title
+    assert "ເຮໂຣອີນ" in text or "ເຮໂຣອິນ" in text

@@ -51,6 +51,7 @@ class JointCaseEntry(Record):  # type: ignore[django-manager-missing]
     """One side's contribution to a joint case; only that side edits it."""
 
     record_kind: ClassVar[str] = "joint-case-entries"
+    past_dates = ("at",)
 
     joint_case = models.ForeignKey(JointCase, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)

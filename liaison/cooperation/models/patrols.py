@@ -54,6 +54,7 @@ class PatrolResult(Record):  # type: ignore[django-manager-missing]
     """Results one side reports for a patrol: arrests and linked records."""
 
     record_kind: ClassVar[str] = "patrol-results"
+    past_dates = ("at",)
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="results")
     at = models.DateTimeField(_("time"))

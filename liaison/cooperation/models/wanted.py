@@ -67,6 +67,7 @@ class WantedEvent(Record):  # type: ignore[django-manager-missing]
     """A lifecycle step recorded by either side."""
 
     record_kind: ClassVar[str] = "wanted-notice-events"
+    past_dates = ("at",)
 
     notice = models.ForeignKey(WantedNotice, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=12, choices=WantedStatus.choices)

@@ -19,6 +19,7 @@ from liaison.cooperation.services.common import error_text
 from liaison.cooperation.services.hotline import channels_for
 from liaison.core.listing import keyset_page
 from liaison.core.models import User
+from liaison.web.names import unit_display
 
 
 @dataclass(frozen=True)
@@ -77,5 +78,7 @@ def partner_units(user: User) -> list[tuple[str, str]]:
     """Choices of partner units ("CODE|Name") from the user's hotline channels."""
     seen: dict[str, str] = {}
     for c in channels_for(user):
-        seen.setdefault(f"{c.partner_unit_code}|{c.partner_unit_name}", c.partner_unit_name)
+        seen.setdefault(
+            f"{c.partner_unit_code}|{c.partner_unit_name}", unit_display(c.partner_unit_name)
+        )
     return [("", "—"), *sorted(seen.items(), key=lambda kv: kv[1])]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -51,6 +55,33 @@ class RecordQuerySet(models.QuerySet):
         return self.exclude(origin=this_node().id)
 
 
+#: How far ahead of this node's clock a time may be: a partner's clock, or an officer's
+#: computer, may run a few minutes fast.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+def future_date_errors(record: models.Model, fields: tuple[str, ...]) -> dict[str, str]:
+    """The fields among ``fields`` whose date or time lies in the future, with the error."""
+    latest = timezone.now() + CLOCK_SKEW
+    errors = {}
+    for name in fields:
+        value = getattr(record, name, None)
+        if isinstance(value, dt.datetime):
+            aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+            future = aware > latest
+        elif isinstance(value, dt.date):
+            future = value > timezone.localdate(latest)
+        else:
+            continue
+        if future:
+            label = getattr(record._meta.get_field(name), "verbose_name", name)
+            errors[name] = gettext("%(field)s cannot be in the future (%(value)s).") % {
+                "field": str(label).capitalize(),
+                "value": formats.localize(value),
+            }
+    return errors
+
+
 class Record(models.Model):
     """Abstract base: global id, origin node, version, timestamps and release markings.
 
@@ -80,10 +111,19 @@ class Record(models.Model):
     )
     handling_note = models.CharField(_("handling conditions"), max_length=300, blank=True)
 
+    #: Fields that record something that has happened, so can never lie in the future.
+    past_dates: ClassVar[tuple[str, ...]] = ()
+
     objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        errors = future_date_errors(self, self.past_dates)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_local(self) -> bool:

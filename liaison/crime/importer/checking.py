@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from liaison.core.gazetteer import GazetteerError, resolve_province
 from liaison.core.models import Province, Unit
 from liaison.crime.importer.existing import KnownCase, existing_cases, existing_of_cases
@@ -129,7 +131,7 @@ def _check(
                 text = _text(row, column)
                 limit = MAX_LENGTH.get(column)
                 if limit and len(text) > limit:
-                    raise ValueError(f"longer than {limit} characters")
+                    raise ValueError(_("longer than %(n)s characters") % {"n": limit})
                 clean[column] = text
         except (ValueError, GazetteerError) as exc:
             problems.append(Problem(name, number, column, str(exc)))
@@ -193,7 +195,7 @@ class _Checker:
             for number, row in rows:
                 ref = _text(row, "case_ref")
                 if ref and ref in seen:
-                    reason = f"{ref!r} repeats row {seen[ref]}"
+                    reason = _("%(ref)s repeats row %(row)s") % {"ref": repr(ref), "row": seen[ref]}
                     problems.append(Problem(report.name, number, "case_ref", reason))
                     continue
                 if ref:
@@ -230,10 +232,15 @@ class _Checker:
             return None
         known = self.existing.get(ref) or self.in_files.get(ref)
         if known is None:
-            reason = f"case {ref!r} is neither on this node nor in the cases file"
+            reason = _("case %(ref)s is neither on this node nor in the cases file") % {
+                "ref": repr(ref)
+            }
             self.problems.append(Problem(name, number, "case_ref", reason))
         elif known.id is not None and not known.owner_path.startswith(self.owner.path):
-            reason = f"case {ref!r} belongs to a unit outside {self.owner.name}"
+            reason = _("case %(ref)s belongs to a unit outside %(unit)s") % {
+                "ref": repr(ref),
+                "unit": self.owner.name,
+            }
             self.problems.append(Problem(name, number, "case_ref", reason))
             return None
         return known
@@ -255,7 +262,11 @@ class _Checker:
             for number, row in rows:
                 key = (_text(row, "case_ref"), _text(row, "person_ref"))
                 if all(key) and key in seen:
-                    reason = f"{key[1]!r} of case {key[0]!r} repeats row {seen[key]}"
+                    reason = _("%(person)s of case %(ref)s repeats row %(row)s") % {
+                        "person": repr(key[1]),
+                        "ref": repr(key[0]),
+                        "row": seen[key],
+                    }
                     self.problems.append(Problem(report.name, number, "person_ref", reason))
                     continue
                 seen[key] = number

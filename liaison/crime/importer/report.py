@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -15,9 +17,11 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file} row {self.row}" if self.row else self.file
+        where = _("%(file)s row %(row)s") % {"file": self.file, "row": self.row}
+        if not self.row:
+            where = self.file
         if self.field:
-            where += f" field {self.field}"
+            where += " " + _("field %(field)s") % {"field": self.field}
         return f"{where}: {self.reason}"
 
 

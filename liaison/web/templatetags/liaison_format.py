@@ -58,3 +58,27 @@ def partial_date(value: Any) -> str:
 @register.filter
 def duration(value: Any) -> str:
     return formatting.format_duration(value)
+
+
+@register.filter
+def sex(value: Any) -> str:
+    """ "F" → "Female" in the reader's language ("Nữ", "ຍິງ")."""
+    from liaison.crime.models import Sex
+
+    return str(dict(Sex.choices).get(value or "", value)) if value else ""
+
+
+@register.filter
+def province(value: Any) -> str:
+    """A province in the reader's language with its era: "Sơn La (to 30 Jun 2025)"."""
+    from liaison.web.names import province_display
+
+    return province_display(value) if value else ""
+
+
+@register.filter
+def unit_name(value: Any) -> str:
+    """A partner unit's name romanised for a reader of another script, the original beside."""
+    from liaison.web.names import unit_display
+
+    return unit_display(str(value or ""))
