@@ -94,3 +94,21 @@ def test_joint_case_count_follows_scope(client, units, make_user) -> None:  # ty
     client.force_login(nghe_an)
     page = client.get(reverse("cooperation:joint_list"))
     assert page.context["count_since_2022"] == 1
+
+
+def test_node_wide_peer_figures_for_national_users_only(client, released) -> None:  # type: ignore[no-untyped-def]
+    def peers(user: Any) -> dict[str, Any]:
+        token = core.create_token(user)
+        answer = client.get("/api/v1/peers", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert answer.status_code == 200, answer.content
+        [row] = answer.json()
+        return row  # type: ignore[no-any-return]
+
+    national = peers(released.national)
+    assert national["backlog"] == 2 and national["rejected"] == {}
+    province = peers(released.nghe_an)
+    assert province["name"] == "LA" and province["backlog"] is None
+    assert province["received"] is None and province["rejected"] is None
+    client.force_login(released.nghe_an)
+    page = client.get(reverse("exchange:peer_list")).content.decode()
+    assert "LA" in page and ">2<" not in page
