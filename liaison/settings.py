@@ -301,6 +301,3 @@ LOGGING = {
         "django.request": {"handlers": ["file"], "level": "WARNING", "propagate": False},
     },
 }
-
-NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_LIMIT = 500

@@ -140,6 +140,11 @@ def utc_stamp(when: dt.datetime | None = None) -> str:
     return f"{when.year:04d}-" + when.strftime("%m-%dT%H:%M:%S.%fZ")
 
 
+def is_utc_stamp(value: Any) -> bool:
+    """Whether ``value`` is a UTC stamp as :func:`utc_stamp` writes it."""
+    return isinstance(value, str) and _ISSUED_AT.fullmatch(value) is not None
+
+
 # --- JWS --------------------------------------------------------------------------------------
 
 
@@ -228,6 +233,8 @@ def verify_jws(
     payload = b64url_decode(payload_b64, "JWS payload")
     signature = b64url_decode(signature_b64, "JWS signature")
     key = keys.get(kid)
+    if key is None and isinstance(keys, KeyRing) and kid in keys.revoked:
+        raise EnvelopeError("revoked_key", f"signed by key {kid[:16]}…, which was revoked")
     if key is None:
         raise EnvelopeError("unknown_key", f"signed by key {kid[:16]}…, which is not trusted")
     if len(signature) != 64:
@@ -241,6 +248,40 @@ def verify_jws(
     except (InvalidSignature, BadSignatureError) as exc:
         raise EnvelopeError("bad_signature", "signature does not verify") from exc
     return kid, payload
+
+
+class KeyRing(dict[str, Ed25519PublicKey]):
+    """A peer's trusted keys by key id. A key the peer rotated away from stays in the ring
+    but only for statements issued up to ``not_after[kid]`` (a UTC stamp): whoever holds a
+    retired key cannot speak for the peer about anything later. Revoked keys are not in the
+    ring at all; their ids are kept so the refusal can say so."""
+
+    def __init__(
+        self,
+        keys: Mapping[str, Ed25519PublicKey] | None = None,
+        not_after: Mapping[str, str] | None = None,
+        revoked: set[str] | frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(keys or {})
+        self.not_after = dict(not_after or {})
+        #: Key ids an operator revoked: refused with their own reason, never trusted.
+        self.revoked = frozenset(revoked)
+
+    def check_issued(self, kid: str, issued_at: Any) -> None:
+        """Refuse a statement by a retired key unless it was issued before the key's end."""
+        limit = self.not_after.get(kid)
+        if limit is None:
+            return
+        if not is_utc_stamp(issued_at):
+            raise EnvelopeError(
+                "retired_key", f"signed by retired key {kid[:16]}… without an issue time"
+            )
+        if issued_at > limit:
+            raise EnvelopeError(
+                "retired_key",
+                f"signed by key {kid[:16]}…, retired for statements issued after {limit} "
+                f"(this one: {issued_at})",
+            )
 
 
 #: Checked JWS headers (a node signs thousands of envelopes with one header).
@@ -437,7 +478,7 @@ def parse(
 ) -> Envelope:
     """Verify and decode one envelope. ``keys`` are the signer peer's trusted keys (by key
     id); ``expected_origin`` is that peer's node id: a node only speaks for its own records."""
-    _kid, payload = verify_jws(token, keys, TYP_ENVELOPE, max_bytes=max_bytes)
+    kid, payload = verify_jws(token, keys, TYP_ENVELOPE, max_bytes=max_bytes)
     data = _canonical_or_none(payload)
     if data is None:  # not canonical: the strict path names what is wrong
         data = strict_json(payload)
@@ -449,6 +490,8 @@ def parse(
             "foreign_origin",
             f"record claims origin {envelope.origin!r} but was signed by {expected_origin!r}",
         )
+    if isinstance(keys, KeyRing):
+        keys.check_issued(kid, envelope.issued_at)
     return envelope
 
 
@@ -460,8 +503,10 @@ def parse_statement(
     max_bytes: int = 4 * 1024 * 1024,
 ) -> dict[str, Any]:
     """Verify a signed statement other than an envelope (receipt, key rotation, manifest)."""
-    _kid, payload = verify_jws(token, keys, typ, max_bytes=max_bytes)
+    kid, payload = verify_jws(token, keys, typ, max_bytes=max_bytes)
     data = strict_json(payload, typ)
     if not isinstance(data, dict):
         raise _fail(f"{typ} must be a JSON object")
+    if isinstance(keys, KeyRing):
+        keys.check_issued(kid, data.get("issued_at"))
     return data

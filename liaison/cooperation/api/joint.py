@@ -124,7 +124,7 @@ def count_joint_cases(request: HttpRequest, date_from: dt.date, date_to: dt.date
     return {
         "from": date_from,
         "to": date_to,
-        "joint_cases": service.joint_case_count(date_from, date_to),
+        "joint_cases": service.joint_case_count(date_from, date_to, user=_user(request)),
     }
 
 

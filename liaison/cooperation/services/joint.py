@@ -32,6 +32,7 @@ from liaison.cooperation.services.common import (
     require_local,
     require_writer,
     unit_for,
+    visible,
 )
 from liaison.core import audit
 from liaison.core.models import Role, Tlp, Unit, User
@@ -200,9 +201,13 @@ def update_entry(user: User, entry: JointCaseEntry, **changes: Any) -> JointCase
     return entry
 
 
-def joint_case_count(start: dt.date, end: dt.date, *, country: str | None = None) -> int:
-    """Joint cases opened in [start, end] (each counted once, whichever side opened it)."""
-    qs = JointCase.objects.filter(opened_on__gte=start, opened_on__lte=end)
+def joint_case_count(
+    start: dt.date, end: dt.date, *, user: User | None = None, country: str | None = None
+) -> int:
+    """Joint cases opened in [start, end] (each counted once, whichever side opened it);
+    with ``user``, only those the user may see, as the list beside the count."""
+    qs = visible(JointCase, user) if user is not None else JointCase.objects.all()
+    qs = qs.filter(opened_on__gte=start, opened_on__lte=end)
     if country:
         qs = qs.filter(Q(origin_country=country) | Q(partner_country=country))
     return int(qs.values("uuid").distinct().count())

@@ -44,7 +44,7 @@ def joint_list(request: HttpRequest) -> HttpResponse:
         cases = visible(JointCase, user).prefetch_related("entries")
         ctx["page"] = page_of(request, cases, ("-opened_on", "-id"))
         since = dt.date(2022, 1, 1)
-        ctx["count_since_2022"] = service.joint_case_count(since, timezone.localdate())
+        ctx["count_since_2022"] = service.joint_case_count(since, timezone.localdate(), user=user)
     return render(request, "cooperation/joint/list.html", ctx)
 
 

@@ -1,4 +1,5 @@
-"""REST API of peering: GET /api/v1/peers (each partner node and its exchange status)."""
+"""REST API of peering: GET /api/v1/peers (each partner node and its exchange status; the
+node-wide figures for national-level users and node admins only)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from liaison.exchange.services.peers import peer_status
+from liaison.core.middleware import request_user as _user
+from liaison.exchange.services.scope import peer_status_for
 
 router = Router()
 
@@ -20,12 +22,13 @@ class PeerOut(Schema):
     fingerprint: str
     status: str
     last_contact: str | None
-    backlog: int
-    last_error: str
-    received: int
-    rejected: dict[str, int]
+    #: Node-wide figures: null for users below national level (unless node admin).
+    backlog: int | None
+    last_error: str | None
+    received: int | None
+    rejected: dict[str, int] | None
 
 
 @router.get("/peers", response=list[PeerOut])
 def list_peers(request: HttpRequest) -> list[dict[str, Any]]:
-    return peer_status()
+    return peer_status_for(_user(request))

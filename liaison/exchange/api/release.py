@@ -2,18 +2,18 @@
 /api/v1/releases/status/{kind}/{uuid}. Writes go through the release services (the same checks
 as the web pages: supervisors release, officers propose, TLP:RED never)."""
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import FilterLookup, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from liaison.core.listing import KeysetPagination, ListFilter
 from liaison.core.middleware import request_user as _user
 from liaison.core.models import Role
 from liaison.core.services import get_or_404
@@ -27,6 +27,7 @@ from liaison.exchange.services.release import (
     release_to,
     withdraw_release,
 )
+from liaison.exchange.services.scope import visible_releases
 
 router = Router()
 
@@ -79,20 +80,23 @@ class DeliveryOut(Schema):
     text: str
 
 
+class ReleaseFilter(ListFilter):
+    state: Annotated[str | None, FilterLookup("state")] = None
+    peer: Annotated[str | None, FilterLookup("peer__name")] = None
+    kind: Annotated[str | None, FilterLookup("kind")] = None
+
+
 @router.get("/releases", response=list[ReleaseOut])
-@paginate
-def list_releases(request: HttpRequest, state: str = "", peer: str = "", kind: str = "") -> Any:
-    releases = Release.objects.select_related("peer", "released_by", "approved_by")
-    if state:
-        releases = releases.filter(state=state)
-    if peer:
-        releases = releases.filter(peer__name=peer)
-    if kind:
-        releases = releases.filter(kind=kind)
+@paginate(KeysetPagination, order=("-released_at", "-id"))
+def list_releases(request: HttpRequest, filters: Query[ReleaseFilter]) -> QuerySet[Release]:
+    """Newest first; only releases of records the caller may see (its unit subtree; a
+    national-level user sees all). Officers see the releases they proposed. Filters:
+    ``state``, ``peer`` (name), ``kind``."""
     user = _user(request)
+    releases = visible_releases(user).select_related("peer", "released_by", "approved_by")
     if not (user.is_superuser or user.has_role(Role.SUPERVISOR) or user.has_role(Role.NODE_ADMIN)):
         releases = releases.filter(released_by=user)
-    return releases
+    return filters.filter(releases)  # type: ignore[no-any-return]
 
 
 def _record(request: HttpRequest, kind: str, uuid: UUID) -> Any:

@@ -25,6 +25,11 @@ class Peer(models.Model):
     fingerprint = models.CharField(_("fingerprint"), max_length=80)
     #: Keys this peer rotated away from (base64url); still verify envelopes signed before.
     previous_keys = models.JSONField(default=list, blank=True)
+    #: When each previous key was retired (base64url key -> UTC stamp of the rotation): it
+    #: is trusted only for statements issued up to then (plus a clock-skew margin).
+    retired_keys = models.JSONField(default=dict, blank=True)
+    #: Keys revoked by an operator (base64url key -> UTC stamp): never trusted again.
+    revoked_keys = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PeerStatus.choices, default=PeerStatus.ACTIVE
     )

@@ -79,12 +79,46 @@ class PeerError(Exception):
     """Peering failed; the message says why."""
 
 
-def peer_keys(peer: Peer) -> dict[str, Ed25519PublicKey]:
+#: How far a peer's clock may run ahead of the moment it rotated its key: a retired key is
+#: trusted for statements (envelopes, receipts, manifests, requests) issued up to its
+#: retirement plus this margin, and for nothing issued later.
+KEY_RETIREMENT_SKEW = dt.timedelta(minutes=5)
+
+
+def _stamp_plus_skew(stamp: str) -> str:
+    when = dt.datetime.fromisoformat(stamp[:-1]).replace(tzinfo=dt.UTC)
+    return env.utc_stamp(when + KEY_RETIREMENT_SKEW)
+
+
+def peer_keys(peer: Peer) -> env.KeyRing:
+    """The keys this node trusts for ``peer``: its current key, and each retired key only for
+    statements issued before its retirement (+ skew). Revoked keys are never trusted. Read
+    from the database, so a revocation holds at once in a long-running sync worker too."""
+    if peer.pk is not None:
+        fresh = Peer.objects.filter(pk=peer.pk).only(
+            "public_key", "previous_keys", "retired_keys", "revoked_keys", "added_at"
+        )
+        peer = fresh.first() or peer
     keys: dict[str, Ed25519PublicKey] = {}
-    for text in peer.all_keys():
+    not_after: dict[str, str] = {}
+    revoked: set[str] = set()
+    for text in [*peer.all_keys(), *peer.revoked_keys]:
         key = env.public_key_from_b64(text)
-        keys[env.key_id(key)] = key
-    return keys
+        kid = env.key_id(key)
+        if text in peer.revoked_keys:
+            revoked.add(kid)
+            continue
+        keys[kid] = key
+        if text != peer.public_key:
+            # A previous key without a recorded retirement is trusted for nothing new.
+            retired = peer.retired_keys.get(text) or env.utc_stamp(peer.added_at)
+            not_after[kid] = _stamp_plus_skew(retired)
+    return env.KeyRing(keys, not_after, revoked)
+
+
+def _signing_kid(token: str) -> str:
+    header = env.strict_json(env.b64url_decode(token.split(".")[0], "JWS header"), "JWS header")
+    return str(header["kid"])
 
 
 def get_peer(name: str) -> Peer:
@@ -142,9 +176,17 @@ def add_peer(name: str, url: str, identity: dict[str, Any], *, actor: Actor | No
     existing = Peer.objects.filter(Q(node_id=identity["node_id"]) | Q(name=name)).first()
     if existing and existing.node_id != identity["node_id"]:
         raise ValidationError(_("The name %(n)s is already used by another peer.") % {"n": name})
+    if existing and identity["public_key"] in existing.revoked_keys:
+        raise PeerError(_("the peer's key %(f)s was revoked on this node") % {"f": fingerprint})
     peer = existing or Peer(node_id=identity["node_id"], added_at=timezone.now())
     if existing and existing.public_key != identity["public_key"]:
         peer.previous_keys = [*existing.previous_keys, existing.public_key]
+        # Re-peered with a new key over the hotline: the old one is retired as of now.
+        peer.retired_keys = {
+            **existing.retired_keys,
+            existing.public_key: existing.retired_keys.get(existing.public_key)
+            or env.utc_stamp(timezone.now()),
+        }
     peer.name = name
     peer.url = url.rstrip("/")
     peer.country = str(identity["country"])[:2].upper()
@@ -178,31 +220,45 @@ def remove_peer(peer: Peer, *, actor: Actor | None = None) -> Peer:
 
 
 def learn_rotations(peer: Peer, identity: Mapping[str, Any]) -> bool:
-    """Accept a peer's new key when a rotation statement signed by a key we trust names it."""
+    """Accept a peer's new key when a rotation statement signed by a key we trust names it.
+    The old key is retired as of the statement's issue time (never later than now), so it
+    can no longer sign anything newer, not even another rotation."""
     statements = identity.get("rotations") or []
     if not isinstance(statements, list):
         return False
     trusted = peer_keys(peer)
+    texts = {env.key_id(env.public_key_from_b64(t)): t for t in peer.all_keys()}
     current = peer.public_key
+    now = env.utc_stamp(timezone.now())
+    retired: dict[str, str] = {}
     changed, progress = False, True
     while progress:
         progress = False
         for token in statements:
             try:
                 data = env.parse_statement(token, trusted, env.TYP_KEY_ROTATION)
-            except EnvelopeError:
+                old_kid = _signing_kid(token)
+            except (EnvelopeError, KeyError, TypeError):
                 continue
             new = data.get("new_key")
             if data.get("node") != peer.node_id or not isinstance(new, str):
+                continue
+            if new in peer.revoked_keys:
                 continue
             try:
                 new_key = env.public_key_from_b64(new)
             except EnvelopeError:
                 continue
             kid = env.key_id(new_key)
-            if kid in trusted:
+            if kid in trusted or not env.is_utc_stamp(data.get("issued_at")):
                 continue
+            at = min(data["issued_at"], now)
             trusted[kid] = new_key
+            texts[kid] = new
+            retired[texts[old_kid]] = at
+            trusted.not_after[old_kid] = min(
+                trusted.not_after.get(old_kid, _stamp_plus_skew(at)), _stamp_plus_skew(at)
+            )
             current, changed, progress = new, True, True
     if changed:
         with transaction.atomic():
@@ -210,7 +266,10 @@ def learn_rotations(peer: Peer, identity: Mapping[str, Any]) -> bool:
             fresh.previous_keys = [k for k in fresh.all_keys() if k != current]
             fresh.public_key = current
             fresh.fingerprint = node.fingerprint_of(env.b64url_decode(current))
-            fresh.save(update_fields=["previous_keys", "public_key", "fingerprint"])
+            for text, at in retired.items():
+                known = fresh.retired_keys.get(text)
+                fresh.retired_keys[text] = min(known, at) if known else at
+            fresh.save(update_fields=["previous_keys", "public_key", "fingerprint", "retired_keys"])
             audit.record(
                 "peer.key_rotated",
                 fresh,
@@ -220,6 +279,50 @@ def learn_rotations(peer: Peer, identity: Mapping[str, Any]) -> bool:
             )
         peer.refresh_from_db()
     return changed
+
+
+def find_peer_key(peer: Peer, ref: str) -> str:
+    """The peer key (base64url) named by ``ref``: its fingerprint or key id (the same hex
+    digits, spaces ignored), or an unambiguous prefix of at least 16 of them."""
+    wanted = node.normalise_fingerprint(ref)
+    if len(wanted) < 16:
+        raise ValidationError(_("Give the key's fingerprint or key id (at least 16 hex digits)."))
+    matches = [
+        text
+        for text in dict.fromkeys([*peer.all_keys(), *peer.revoked_keys])
+        if env.key_id(env.public_key_from_b64(text)).startswith(wanted)
+    ]
+    if len(matches) != 1:
+        raise ValidationError(
+            _("Peer %(p)s has no key %(k)s.") % {"p": peer.name, "k": ref}
+            if not matches
+            else _("%(k)s matches more than one key of %(p)s.") % {"p": peer.name, "k": ref}
+        )
+    return matches[0]
+
+
+@transaction.atomic
+def revoke_key(peer: Peer, ref: str, *, actor: Actor | None = None) -> str:
+    """Stop trusting one of ``peer``'s keys from now on, for everything: signed requests,
+    envelopes, receipts, bundles and rotations. Returns the key's fingerprint."""
+    fresh = Peer.objects.select_for_update().get(pk=peer.pk)
+    text = find_peer_key(fresh, ref)
+    fingerprint = node.fingerprint_of(env.b64url_decode(text))
+    if text in fresh.revoked_keys:
+        return fingerprint
+    fresh.revoked_keys = {**fresh.revoked_keys, text: env.utc_stamp(timezone.now())}
+    fresh.save(update_fields=["revoked_keys"])
+    audit.record(
+        "peer.key_revoke",
+        fresh,
+        actor=actor,
+        object_id=fresh.node_id,
+        name=fresh.name,
+        fingerprint=fingerprint,
+        current=text == fresh.public_key,
+    )
+    peer.refresh_from_db()
+    return fingerprint
 
 
 @transaction.atomic

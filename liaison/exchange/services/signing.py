@@ -83,10 +83,19 @@ def _verify_request(
         )
     if not (8 <= len(nonce) <= 64):
         raise RequestRefused("bad_signature", "request nonce missing or malformed")
-    key = peer_keys(peer).get(kid)
+    keys = peer_keys(peer)
+    key = keys.get(kid)
+    if key is None and kid in keys.revoked:
+        raise RequestRefused("revoked_key", f"request signed by key {kid[:16]!r}…, revoked")
     if key is None:
         raise RequestRefused(
             "unknown_key", f"request signed by key {kid[:16]!r}…, not trusted for {peer.name}"
+        )
+    limit = keys.not_after.get(kid)
+    if limit is not None and env.utc_stamp(dt.datetime.fromtimestamp(int(ts), dt.UTC)) > limit:
+        raise RequestRefused(
+            "retired_key",
+            f"request signed by key {kid[:16]!r}…, retired for anything after {limit}",
         )
     try:
         key.verify(

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from liaison.exchange.services.peers import peer_status, this_node
+from liaison.core.middleware import request_user
+from liaison.exchange.services.peers import this_node
+from liaison.exchange.services.scope import peer_status_for
 
 
 @login_required
@@ -14,5 +16,5 @@ def peer_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/peers/list.html",
-        {"peers": peer_status(), "me": this_node()},
+        {"peers": peer_status_for(request_user(request)), "me": this_node()},
     )

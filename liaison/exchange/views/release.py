@@ -29,6 +29,7 @@ from liaison.exchange.services.release import (
     releases_of,
     withdraw_release,
 )
+from liaison.exchange.services.scope import visible_releases
 
 
 def _error_text(exc: Exception) -> str:
@@ -47,13 +48,14 @@ def _visible_record(request: HttpRequest, kind: str, record_uuid: Any) -> Any:
 @login_required
 def release_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    releases = Release.objects.select_related("peer", "released_by", "approved_by")
+    # Only releases of records this user may see: a release names the record's legal basis
+    # and who released it.
+    scoped = visible_releases(user)
+    releases = scoped.select_related("peer", "released_by", "approved_by")
     state = request.GET.get("state", "")
     if state in ReleaseState.values:
         releases = releases.filter(state=state)
-    pending = Release.objects.filter(state=ReleaseState.PROPOSED).select_related(
-        "peer", "released_by"
-    )
+    pending = scoped.filter(state=ReleaseState.PROPOSED).select_related("peer", "released_by")
     return render(
         request,
         "exchange/release/list.html",

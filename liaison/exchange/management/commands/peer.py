@@ -16,12 +16,16 @@ from liaison.exchange.services.peers import (
     get_peer,
     peer_status,
     remove_peer,
+    revoke_key,
     this_node,
 )
 
 
 class Command(BaseCommand):
-    help = "Partner nodes: add (checking the fingerprint read over the hotline), list, remove."
+    help = (
+        "Partner nodes: add (checking the fingerprint read over the hotline), list, remove, "
+        "revoke one of a partner's keys."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -36,6 +40,12 @@ class Command(BaseCommand):
         sub.add_parser("list", help="list partner nodes and this node's fingerprint")
         remove = sub.add_parser("remove", help="stop exchanging with a partner")
         remove.add_argument("name")
+        revoke = sub.add_parser(
+            "revoke-key",
+            help="never trust this key of a partner again (requests, envelopes, receipts)",
+        )
+        revoke.add_argument("name", help="the partner, e.g. LA")
+        revoke.add_argument("key", help="the key's fingerprint or key id (at least 16 hex digits)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -43,6 +53,8 @@ class Command(BaseCommand):
             self.add(options["name"], options["url"], options["fingerprint"])
         elif action == "list":
             self.list()
+        elif action == "revoke-key":
+            self.revoke(options["name"], options["key"])
         else:
             try:
                 peer = get_peer(options["name"])
@@ -51,6 +63,22 @@ class Command(BaseCommand):
             remove_peer(peer, actor=Actor.system("cli"))
             self.stdout.write(
                 f"Removed peer {peer.name} ({peer.node_id}); its requests are refused from now on."
+            )
+
+    def revoke(self, name: str, key: str) -> None:
+        try:
+            peer = get_peer(name)
+            fingerprint = revoke_key(peer, key, actor=Actor.system("cli"))
+        except ValidationError as exc:
+            raise BadInput(" ".join(exc.messages)) from exc
+        self.stdout.write(
+            f"Revoked key {fingerprint} of {peer.name}: anything signed with it is refused "
+            "from now on."
+        )
+        if peer.fingerprint == fingerprint:
+            self.stdout.write(
+                f"  That was {peer.name}'s current key: nothing from {peer.name} is accepted "
+                "until it is peered again with a new key (liaison peer add)."
             )
 
     def add(self, name: str, url: str, fingerprint: str) -> None:
