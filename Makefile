@@ -1,4 +1,4 @@
-# Liaison: `make demo` runs two federated nodes; `make test` runs the whole suite.
+# Liaison: `make demo` runs three federated nodes; `make test` runs the whole suite.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin

@@ -99,10 +99,17 @@ def make_case(units, supervisor):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def release(supervisor):  # type: ignore[no-untyped-def]
     def go(
-        records: Any, peer: Any, tlp: str = "AMBER", handling: str = "H1", basis: str = BASIS
+        records: Any,
+        peer: Any,
+        tlp: str = "AMBER",
+        handling: str = "H1",
+        basis: str = BASIS,
+        without: Any = (),
     ) -> None:
         for obj in records:
-            exchange.release_to(supervisor, obj, [peer], tlp=tlp, handling=handling, basis=basis)
+            exchange.release_to(
+                supervisor, obj, [peer], tlp=tlp, handling=handling, basis=basis, without=without
+            )
 
     return go
 

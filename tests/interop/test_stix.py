@@ -231,7 +231,8 @@ def test_recall_before_any_read_and_release_again(peers, make_case, release) -> 
 
 def test_tlp_red_never_published(peers, make_case, release) -> None:  # type: ignore[no-untyped-def]
     made = make_case()
-    release([made.case], peers.la)
+    # The case alone: the person below must never have been released.
+    release([made.case], peers.la, without=["persons"])
     objects(peers.la)
     # Marking a released record RED recalls it from every peer.
     crime.update_case(made.case, user=None, tlp=Tlp.RED)

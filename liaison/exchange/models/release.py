@@ -53,6 +53,9 @@ class Release(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     #: Record version last put in the outbox for this release.
     sent_version = models.PositiveIntegerField(default=0)
+    #: The whole record (a case) this part (a person, a seizure) went out with; empty when
+    #: the record was released on its own. Recalling the whole recalls such parts.
+    part_of = models.UUIDField(_("released as part of"), null=True, blank=True)
 
     class Meta:
         ordering = ["-released_at", "-id"]

@@ -6,7 +6,8 @@ release puts a signed envelope in the peer's feed (:mod:`.outbox`)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,13 @@ from liaison.exchange.bulk_sql import fast_insert, fast_update
 from liaison.exchange.models import Peer, Release, ReleaseState
 from liaison.exchange.registry import Kind, get_kind, kind_for_model
 from liaison.exchange.services.outbox import enqueue
+from liaison.exchange.services.parts import (
+    Markings,
+    check_without,
+    parts_of,
+    stricter,
+    whole_uuid,
+)
 from liaison.exchange.services.peers import this_node
 
 #: A record has at most one open release per peer (a database constraint says so too).
@@ -42,13 +50,21 @@ def _check_releasable(obj: Record, peer: Peer, tlp: str) -> None:
         raise ValidationError(_("A TLP:RED record never leaves this node; it cannot be released."))
     if tlp not in Tlp.values:
         raise ValidationError(_("Unknown TLP %(t)s.") % {"t": tlp})
-    if not obj.is_local:
-        raise PermissionDenied(
-            _("Only the origin of a record may release it (this one comes from %(o)s).")
-            % {"o": obj.origin}
-        )
+    refuse_onward(obj)
     if not peer.is_active:
         raise ValidationError(_("%(p)s is not an active peer.") % {"p": peer.name})
+
+
+def refuse_onward(obj: Record) -> None:
+    """H2 by construction: a node never releases onward a record it received."""
+    if not obj.is_local:
+        raise PermissionDenied(
+            _(
+                "%(k)s %(u)s was received from %(o)s: a node never releases onward a record "
+                "it received (H2); only its origin may release it."
+            )
+            % {"k": _kind_of(obj).kind, "u": obj.uuid, "o": obj.origin}
+        )
 
 
 def _check_handling(handling: str, note: str, basis: str) -> None:
@@ -126,6 +142,7 @@ def approve_release(user: User, release: Release) -> Release:
     release.approved_at = timezone.now()
     release.save()
     enqueue([(release, obj)], "upsert")
+    _release_parts(user, _kind_of(obj), obj, release, ())
     audit.record(
         "release.approve", obj, actor=Actor.of(user), peer=release.peer.name, tlp=release.tlp
     )
@@ -149,29 +166,99 @@ def decline_release(user: User, release: Release, reason: str = "") -> Release:
     return release
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """One peer of a release, with its own markings and legal basis (empty: the defaults)."""
+
+    peer: Peer
+    tlp: str = ""
+    handling: str = ""
+    basis: str = ""
+    handling_note: str = ""
+
+
 def release_to(
     user: User,
     obj: Record,
-    peers: Iterable[Peer],
+    peers: Iterable[Peer | Recipient],
     *,
-    tlp: str,
-    handling: str,
-    basis: str,
+    tlp: str = "",
+    handling: str = "",
+    basis: str = "",
     handling_note: str = "",
+    without: Collection[str] = (),
 ) -> list[Release]:
-    """A supervisor releases a record to one or more peers at once."""
+    """A supervisor releases a record to one or more peers at once, each under its own
+    markings and legal basis (``tlp``, ``handling`` and ``basis`` are the defaults). The
+    record's parts (a case's persons and seizures) go along at the same or stricter markings,
+    except the kinds named in ``without``. Returns the releases of the record itself."""
     with transaction.atomic():
         _user_check(user, obj, Role.SUPERVISOR)
-        _check_handling(handling, handling_note, basis)
         spec = _kind_of(obj)
+        refuse_onward(obj)
+        check_without(spec, without)
+        recipients = [p if isinstance(p, Recipient) else Recipient(p) for p in peers]
         out = []
-        for peer in peers:
-            _check_releasable(obj, peer, tlp)
-            release = _open_release(spec, obj.uuid, peer, tlp, handling, handling_note, basis, user)
+        for to in recipients:
+            r_tlp = to.tlp or tlp
+            r_handling = to.handling or handling
+            r_basis = to.basis or basis
+            r_note = to.handling_note or handling_note
+            _check_handling(r_handling, r_note, r_basis)
+            _check_releasable(obj, to.peer, r_tlp)
+            release = _open_release(
+                spec, obj.uuid, to.peer, r_tlp, r_handling, r_note, r_basis, user
+            )
             out.append(release)
-            _audit_release("release", obj, user, peer, tlp, handling, basis)
-        enqueue([(r, obj) for r in out], "upsert")
+            _audit_release("release", obj, user, to.peer, r_tlp, r_handling, r_basis)
+            enqueue([(release, obj)], "upsert")
+            _release_parts(user, spec, obj, release, without)
         return out
+
+
+def _release_parts(
+    user: User | None, spec: Kind, obj: Record, whole: Release, without: Collection[str]
+) -> int:
+    """Release ``obj``'s parts to ``whole``'s peer along with it. A part already released on
+    its own keeps that release (and so stays when the whole is recalled)."""
+    markings = Markings(whole.tlp, whole.handling, whole.handling_note)
+    pairs = []
+    for part_spec, parts in parts_of(spec, [obj], without):
+        standalone = set(
+            Release.objects.filter(
+                peer=whole.peer,
+                record_uuid__in=[p.uuid for p in parts],
+                state=ReleaseState.ACTIVE,
+                part_of__isnull=True,
+            ).values_list("record_uuid", flat=True)
+        )
+        for part in parts:
+            if part.uuid in standalone:
+                continue
+            m = stricter(markings, part)
+            release = _open_release(
+                part_spec,
+                part.uuid,
+                whole.peer,
+                m.tlp,
+                m.handling,
+                m.note,
+                whole.basis,
+                user,
+                part_of=obj.uuid,
+            )
+            pairs.append((release, part))
+    if pairs:
+        enqueue(pairs, "upsert")
+        audit.record(
+            "release.parts",
+            obj,
+            actor=Actor.of(user) if user else Actor.system("exchange"),
+            peer=whole.peer.name,
+            parts=[str(p.uuid) for _r, p in pairs[:50]],
+            count=len(pairs),
+        )
+    return len(pairs)
 
 
 def _open_release(
@@ -183,8 +270,11 @@ def _open_release(
     note: str,
     basis: str,
     user: User | None,
+    *,
+    part_of: Any = None,
 ) -> Release:
-    """Activate the record's open release to ``peer`` (new, or replacing a proposal/markings)."""
+    """Activate the record's open release to ``peer`` (new, or replacing a proposal/markings).
+    ``part_of``: the whole it goes out with; none when released on its own."""
     now = timezone.now()
     release = (
         Release.objects.select_for_update()
@@ -194,6 +284,7 @@ def _open_release(
     if release is None:
         release = Release(kind=spec.kind, record_uuid=uuid, peer=peer, released_at=now)
     release.tlp, release.handling, release.handling_note, release.basis = tlp, handling, note, basis
+    release.part_of = part_of
     if release.state == ReleaseState.PROPOSED and release.pk:
         release.approved_by, release.approved_at = user, now
     else:
@@ -242,18 +333,23 @@ def bulk_release(
     handling: str,
     basis: str,
     handling_note: str = "",
+    without: Collection[str] = (),
     batch: int = 2000,
     on_batch: Any = None,
 ) -> tuple[int, list[str]]:
-    """Release many records of one kind to one peer (``liaison release``). RED records and
-    received copies are skipped and named. Returns (released, skipped messages)."""
+    """Release many records of one kind to one peer (``liaison release``), each with its
+    parts (except the kinds in ``without``). RED records and received copies are skipped and
+    named (H2: a received record is never released onward). Returns (released, skipped
+    messages); the count is of ``spec``'s records, not their parts."""
     require_role(user, Role.SUPERVISOR)
     _check_handling(handling, handling_note, basis)
+    check_without(spec, without)
     if tlp == Tlp.RED:
         raise ValidationError(_("A TLP:RED record never leaves this node; it cannot be released."))
     if not peer.is_active:
         raise ValidationError(_("%(p)s is not an active peer.") % {"p": peer.name})
     me = this_node().id
+    markings = Markings(tlp, handling, handling_note)
     released, skipped = 0, []
     chunk: list[Record] = []
     allowed_units: set[int] = set()
@@ -263,61 +359,26 @@ def bulk_release(
         if not chunk:
             return
         with transaction.atomic():
-            now = timezone.now()
-            uuids = [o.uuid for o in chunk]
-            open_releases = {
-                r.record_uuid: r
-                for r in Release.objects.filter(
-                    peer=peer,
-                    record_uuid__in=uuids,
-                    state__in=_OPEN_STATES,
+            _bulk_write(user, spec, chunk, peer, basis, lambda _o: markings, None)
+            for part_spec, parts in parts_of(spec, chunk, without):
+                standalone = set(
+                    Release.objects.filter(
+                        peer=peer,
+                        record_uuid__in=[p.uuid for p in parts],
+                        state=ReleaseState.ACTIVE,
+                        part_of__isnull=True,
+                    ).values_list("record_uuid", flat=True)
                 )
-            }
-            new, changed = [], []
-            pairs = []
-            template = Release(kind=spec.kind, peer=peer, released_by=user, released_at=now)
-            for obj in chunk:
-                release = open_releases.get(obj.uuid)
-                if release is None:
-                    release = _clone(template)
-                    release.record_uuid = obj.uuid
-                    new.append(release)
-                else:
-                    changed.append(release)
-                    if release.state == ReleaseState.PROPOSED:
-                        release.approved_by, release.approved_at = user, now
-                release.tlp, release.handling = tlp, handling
-                release.handling_note, release.basis = handling_note, basis
-                release.state = ReleaseState.ACTIVE
-                pairs.append((release, obj))
-            if changed:
-                fast_update(
-                    Release,
-                    changed,
-                    [
-                        "tlp",
-                        "handling",
-                        "handling_note",
-                        "basis",
-                        "state",
-                        "approved_by_id",
-                        "approved_at",
-                    ],
+                parts = [p for p in parts if p.uuid not in standalone]
+                _bulk_write(
+                    user,
+                    part_spec,
+                    parts,
+                    peer,
+                    basis,
+                    lambda o: stricter(markings, o),
+                    lambda o, ps=part_spec: whole_uuid(o, spec, ps),
                 )
-            enqueue(pairs, "upsert", fresh=not changed)  # sets sent_version on each release
-            fast_insert(Release, new)
-            audit.record(
-                "release.bulk",
-                actor=Actor.of(user),
-                object_kind=spec.kind,
-                object_id=peer.node_id,
-                peer=peer.name,
-                count=len(chunk),
-                tlp=tlp,
-                handling=handling,
-                basis=basis,
-                uuids=[str(u) for u in uuids[:50]],
-            )
         released += len(chunk)
         if on_batch:
             on_batch(len(chunk))
@@ -326,7 +387,8 @@ def bulk_release(
     for obj in records:
         if obj.origin != me:
             skipped.append(
-                f"{obj.uuid}: received from {obj.origin}, only its origin may release it"
+                f"{obj.uuid}: received from {obj.origin}; H2: a received record is never "
+                "released onward"
             )
             continue
         if obj.tlp == Tlp.RED:
@@ -340,6 +402,75 @@ def bulk_release(
             flush()
     flush()
     return released, skipped
+
+
+def _bulk_write(
+    user: User,
+    spec: Kind,
+    objs: list[Record],
+    peer: Peer,
+    basis: str,
+    markings_of: Any,
+    part_of: Any,
+) -> None:
+    """Open (or update) the releases of ``objs`` to ``peer`` and queue their envelopes, in
+    bulk. ``markings_of(obj)`` gives each record's markings; ``part_of(obj)`` its whole."""
+    if not objs:
+        return
+    now = timezone.now()
+    uuids = [o.uuid for o in objs]
+    open_releases = {
+        r.record_uuid: r
+        for r in Release.objects.filter(peer=peer, record_uuid__in=uuids, state__in=_OPEN_STATES)
+    }
+    new, changed, pairs = [], [], []
+    template = Release(kind=spec.kind, peer=peer, released_by=user, released_at=now)
+    for obj in objs:
+        release = open_releases.get(obj.uuid)
+        if release is None:
+            release = _clone(template)
+            release.record_uuid = obj.uuid
+            new.append(release)
+        else:
+            changed.append(release)
+            if release.state == ReleaseState.PROPOSED:
+                release.approved_by, release.approved_at = user, now
+        m = markings_of(obj)
+        release.tlp, release.handling = m.tlp, m.handling
+        release.handling_note, release.basis = m.note, basis
+        release.part_of = part_of(obj) if part_of else None
+        release.state = ReleaseState.ACTIVE
+        pairs.append((release, obj))
+    if changed:
+        fast_update(
+            Release,
+            changed,
+            [
+                "tlp",
+                "handling",
+                "handling_note",
+                "basis",
+                "state",
+                "part_of",
+                "approved_by_id",
+                "approved_at",
+            ],
+        )
+    # Parts may have older entries from an earlier release of their whole: supersede them.
+    enqueue(pairs, "upsert", fresh=not changed and part_of is None)  # sets sent_version
+    fast_insert(Release, new)
+    audit.record(
+        "release.bulk",
+        actor=Actor.of(user),
+        object_kind=spec.kind,
+        object_id=peer.node_id,
+        peer=peer.name,
+        count=len(objs),
+        tlp=markings_of(objs[0]).tlp,
+        handling=markings_of(objs[0]).handling,
+        basis=basis,
+        uuids=[str(u) for u in uuids[:50]],
+    )
 
 
 def _clone(template: Any) -> Any:
@@ -371,6 +502,12 @@ def withdraw_release(user: User | None, release: Release, *, reason: str = "") -
     release.save()
     if was_active:
         enqueue([(release, obj)], "recall")
+    # The parts that went out with this record come back with it; a part also released on
+    # its own has its own release (part_of empty) and stays.
+    for part in Release.objects.filter(
+        peer=release.peer, part_of=release.record_uuid, state__in=_OPEN_STATES
+    ):
+        withdraw_release(user, part, reason=reason or "recalled with its whole record")
     audit.record(
         "release.withdraw",
         obj,

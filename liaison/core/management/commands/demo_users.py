@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", required=True)
+        parser.add_argument(
+            "--province",
+            default="",
+            help="code of the province the demo officer serves in (default: the first one)",
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,7 +35,11 @@ class Command(BaseCommand):
         settings.NODE.update(node_settings)
         services.change_password(User.objects.get(username="admin"), password)
         department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("path").first()
-        province = Unit.objects.filter(kind=UnitKind.PROVINCE_POLICE).order_by("path").first()
+        provinces = Unit.objects.filter(kind=UnitKind.PROVINCE_POLICE).order_by("path")
+        # The demo officers of neighbours sit in provinces that face each other.
+        province = (
+            options["province"] and provinces.filter(province__code=options["province"]).first()
+        ) or provinces.first()
         for username, unit, roles in (
             ("analyst", department, [Role.ANALYST]),
             ("officer", province, [Role.OFFICER]),

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from liaison.core import countries
 from liaison.core.commands import BadInput, Failure
 from liaison.core.setup import national_units
+from liaison.web.management.commands.demo_cooperation import DATA_FILE, demo_data
 
 DEMO_PASSWORD = "demo-liaison-2026"  # noqa: S105 - printed on purpose: a demonstration only
 FIRST_PORT = 8000
@@ -36,20 +37,25 @@ class DemoNode:
     seed: int
 
 
-def demo_nodes(codes: list[str]) -> list[DemoNode]:
+def demo_nodes(codes: list[str], first_port: int = FIRST_PORT) -> list[DemoNode]:
     """One node per country: named after its ministry and the country, in its own language,
-    on consecutive ports from 8000."""
+    on consecutive ports from ``first_port``."""
     nodes = []
     for i, code in enumerate(codes):
         ministry = national_units()[code]["ministry"]["name"]
         country = countries.country_name(code, countries.own_language(code))
         name = f"{ministry} {country} (demo)"
-        nodes.append(DemoNode(code, name, FIRST_PORT + i, FIRST_SEED + i))
+        nodes.append(DemoNode(code, name, first_port + i, FIRST_SEED + i))
     return nodes
 
 
 def default_countries() -> list[str]:
-    """The first pair of countries the gazetteer's border table links."""
+    """The demo's countries from its data file (VN, LA and RU: border cooperation and a
+    partner beyond the border), else the first pair the gazetteer's border table links."""
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        listed = json.load(fh).get("_nodes") or []
+    if listed:
+        return [str(code) for code in listed]
     pairs = countries.border_pairs()
     return list(pairs[0]) if pairs else []
 
@@ -72,8 +78,8 @@ def _liaison(
 class Command(BaseCommand):
     nodes: list[DemoNode]
     help = (
-        "Run federated demo nodes, seeded and peered: by default the two countries of the "
-        "gazetteer's border table, on :8000 and :8001."
+        "Run federated demo nodes, seeded and peered pairwise: by default the countries of "
+        "the demo data (Viet Nam on :8000, Laos on :8001, Russia on :8002)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -86,6 +92,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=15000, help="cases to seed per side")
         parser.add_argument("--years", type=int, default=3)
         parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--first-port", type=int, default=FIRST_PORT, help="port of the first node"
+        )
         parser.add_argument("--no-wait", action="store_true", help="set up, then stop the nodes")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -98,7 +107,7 @@ class Command(BaseCommand):
             raise BadInput(
                 f"--countries needs two or more of {', '.join(sorted(national_units()))}"
             )
-        self.nodes = demo_nodes(codes)
+        self.nodes = demo_nodes(codes, options["first_port"])
         homes: dict[str, Path] = {}
         for demo in self.nodes:
             home = base / demo.country.lower()
@@ -120,7 +129,8 @@ class Command(BaseCommand):
                     raise Failure(
                         f"could not create the {demo.country} demo node: {result.stderr.strip()}"
                     )
-                _liaison(home, "demo_users", "--password", DEMO_PASSWORD)
+                province = demo_data(demo.country).get("officer_province", "")
+                _liaison(home, "demo_users", "--password", DEMO_PASSWORD, "--province", province)
         servers = []
         for demo in self.nodes:
             env = {**os.environ, "LIAISON_HOME": str(homes[demo.country])}
@@ -223,8 +233,8 @@ class Command(BaseCommand):
                 check=False,
             )
             if result.returncode != 0:
-                self.stderr.write(f"seeding {country} failed: {result.stderr.strip()}")
-                continue
+                # A country without synthetic crime data (Russia) still cooperates.
+                self.stdout.write(f"no crime records seeded on {country}: {result.stderr.strip()}")
             if "cooperation_seed" in get_commands():
                 _liaison(home, "cooperation_seed", check=False)
             for step in ("demo_exchange", "demo_cooperation"):
@@ -247,5 +257,5 @@ class Command(BaseCommand):
 DEMO_USERS_SUMMARY = (
     ("admin", "node admin and supervisor, ministry"),
     ("analyst", "analyst, drug police department"),
-    ("officer", "liaison officer, first border province"),
+    ("officer", "liaison officer, a border province facing the neighbour's"),
 )
