@@ -1,0 +1,96 @@
+"""schemathesis over the whole OpenAPI of /api/v1/, in-process through the WSGI app.
+
+A national supervisor's write token on a node with a few records; every operation gets a
+bounded, derandomised number of generated requests. No request may answer 5xx, with a
+status code the schema does not document, or reject a request the schema allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+
+from liaison.core import services as core_services
+from liaison.core.models import Province, Role
+from liaison.crime import services as crime_services
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+EXAMPLES_PER_OPERATION = 12
+
+
+@pytest.fixture
+def supervisor_token(units, make_user) -> str:  # type: ignore[no-untyped-def]
+    case = crime_services.create_case(
+        user=None,
+        owner_unit=units.ky_son,
+        case_ref="NA-FUZZ-1",
+        detected_on=dt.date(2024, 5, 1),
+        province=Province.objects.get(code="VN-22"),
+        summary="Kỳ Sơn case",
+    )
+    crime_services.create_person(
+        user=None,
+        case=case,
+        person_ref="P1",
+        full_name="Trần Văn Bình",
+        latin_name="Tran Van Binh",
+        nationality="vn",
+        birth_date="1980-02",
+    )
+    supervisor = make_user(units.ministry, [Role.SUPERVISOR])
+    return core_services.create_token(supervisor)
+
+
+def _first_lines(exc: BaseException) -> str:
+    return " / ".join(str(exc).strip().splitlines()[:4])
+
+
+def _answer(report: str) -> str:
+    """The response status and body schemathesis quotes in its report."""
+    lines = [line.strip() for line in report.splitlines() if line.strip()]
+    for at, line in enumerate(lines):
+        if line.startswith("[") and at + 1 < len(lines):
+            return f"{line} {lines[at + 1][:300]}"
+    return ""
+
+
+def _fuzz(operation: Any, token: str) -> None:
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def run(case: Any) -> None:
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+    run()
+
+
+def test_api_survives_fuzzing(supervisor_token: str) -> None:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        try:
+            _fuzz(operation, supervisor_token)
+        except BaseExceptionGroup as group:  # schemathesis' FailureGroup: one per check
+            answer = _answer(str(group))
+            failures.extend(
+                f"{operation.label}: {_first_lines(e)} {answer}" for e in group.exceptions
+            )
+        except Exception as exc:  # noqa: BLE001 - every operation is fuzzed, all are reported
+            failures.append(f"{operation.label}: {_first_lines(exc)}")
+    assert operations > 50
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
