@@ -39,7 +39,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Schema
 from ninja.errors import ValidationError
-from ninja.pagination import PaginationBase
+from ninja.pagination import LimitOffsetPagination, PaginationBase
 from pydantic import AfterValidator, ValidationInfo, field_validator
 
 #: Items per page when the client gives no ``limit``.
@@ -167,6 +167,18 @@ def keyset_page(
         return page, None
     page = page[:limit]
     return page, encode_cursor(model, order, page[-1])
+
+
+# SQLite integers are signed 64-bit; a larger offset is an OverflowError, not an empty page.
+MAX_OFFSET = 2**31
+
+
+class OffsetPagination(LimitOffsetPagination):
+    """ninja's limit/offset pages with the offset bounded to what the database can take."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class KeysetPagination(PaginationBase):

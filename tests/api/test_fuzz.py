@@ -21,7 +21,12 @@ from liaison.crime import services as crime_services
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 15
+
+# Schema-valid requests that fail the services' own checks (a province or drug code that is
+# not in the gazetteer, a cursor the API never gave out, a field required by the kind of
+# notice) answer a documented 422; the schema cannot carry data-dependent rules.
+NOT_CHECKED = [schemathesis.checks.positive_data_acceptance]
 
 
 @pytest.fixture
@@ -71,7 +76,9 @@ def _fuzz(operation: Any, token: str) -> None:
         phases=[Phase.explicit, Phase.generate],
     )
     def run(case: Any) -> None:
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"}, excluded_checks=NOT_CHECKED
+        )
 
     run()
 

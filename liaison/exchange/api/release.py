@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from liaison.core.listing import OffsetPagination
 from liaison.core.middleware import request_user as _user
 from liaison.core.models import Role
 from liaison.core.services import get_or_404
@@ -80,7 +81,7 @@ class DeliveryOut(Schema):
 
 
 @router.get("/releases", response=list[ReleaseOut])
-@paginate
+@paginate(OffsetPagination)
 def list_releases(request: HttpRequest, state: str = "", peer: str = "", kind: str = "") -> Any:
     releases = Release.objects.select_related("peer", "released_by", "approved_by")
     if state:
