@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.core.result import Ok
 
 from liaison.core import services as core_services
 from liaison.core.models import Province, Role
@@ -88,6 +89,7 @@ def test_api_survives_fuzzing(supervisor_token: str) -> None:
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"the schema has an invalid operation: {result}"
         operation = result.ok()
         operations += 1
         try:
