@@ -8,11 +8,14 @@ status code the schema does not document, or reject a request the schema allows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.core.result import Ok
 
@@ -84,6 +87,18 @@ def _fuzz(operation: Any, token: str) -> None:
     run()
 
 
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """Django's test client keeps the test's connection open across requests; a plain WSGI
+    call would close it at the end of each request (on PostgreSQL, ending the test's data)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("connection_kept")
 def test_api_survives_fuzzing(supervisor_token: str) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     failures: list[str] = []
