@@ -35,7 +35,45 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+class Error(Schema):
+    """Every error the API answers: a message, or (422) the fields that failed validation."""
+
+    detail: str | list[Any] | dict[str, Any]
+
+
+# Every operation may answer these; declared once here rather than on each endpoint.
+STANDARD_ERRORS = {
+    400: "Malformed request",
+    401: "No valid token or session",
+    403: "Not allowed for this user or token",
+    404: "No such record, or not in the caller's scope",
+    422: "Invalid input",
+}
+
+
+class LiaisonAPI(NinjaAPI):
+    """Adds the standard error responses to every operation of the OpenAPI schema. Only the
+    schema: ninja picks a bare return's status from the declared codes, so the operations'
+    own response maps stay as the endpoints declare them."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = Error.model_json_schema(ref_template="#/components/schemas/{model}")
+        error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in STANDARD_ERRORS.items():
+                    if code == 401 and not operation.get("security"):
+                        continue  # an open operation never asks for credentials
+                    responses.setdefault(
+                        str(code), {"description": description, "content": error_content}
+                    )
+        return schema
+
+
+api = LiaisonAPI(
     title="Liaison API",
     version="1",
     description="REST API of a Liaison node. Authenticate with `Authorization: Bearer <token>` "
