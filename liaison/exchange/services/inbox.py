@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.core import audit
@@ -149,12 +149,22 @@ def apply_envelopes(
             except EnvelopeError as exc:
                 refuse(seq, exc.reason, str(exc))
                 continue
-            if e.markings.released_to and me.id not in e.markings.released_to:
+            if me.id not in e.markings.released_to:
+                # An envelope released to nobody in particular is released to no one.
                 refuse(
                     seq,
                     "not_addressed",
                     f"{e.kind} {e.uuid} was released to "
-                    f"{', '.join(e.markings.released_to)}, not to this node",
+                    f"{', '.join(e.markings.released_to) or 'no node'}, not to this node",
+                    e.uuid,
+                )
+                continue
+            if e.origin_country.upper() != peer.country.upper():
+                refuse(
+                    seq,
+                    "foreign_country",
+                    f"{e.kind} {e.uuid}: field origin_country is {e.origin_country}, "
+                    f"but {peer.name} is a node of {peer.country}",
                     e.uuid,
                 )
                 continue
@@ -265,6 +275,17 @@ def apply_envelopes(
     return result
 
 
+#: What storing one received record can raise when its values do not fit this database
+#: (a constraint, a number out of range, a value of the wrong type): the record is refused,
+#: never the page.
+UNSTORABLE: tuple[type[Exception], ...] = (DatabaseError, OverflowError, ValueError, TypeError)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
 def _kind_order(kinds: list[str]) -> list[str]:
     """Kinds others refer to first (cases before their persons and seizures)."""
 
@@ -306,7 +327,7 @@ def _apply_kind(
     creates, updates, ready = [], [], []
     for (seq, e, held), values in zip(upserts, values_list, strict=True):
         if isinstance(values, ApplyRefused):
-            refuse(seq, values.reason, str(values), e.uuid)
+            refuse(seq, values.reason, f"{spec.kind} {e.uuid}: {values}", e.uuid)
             continue
         fields, many = values
         obj = existing.get(e.uuid)
@@ -314,9 +335,14 @@ def _apply_kind(
             try:
                 with transaction.atomic():
                     spec.apply(e, fields, obj)
-            except (ApplyRefused, ValidationError, IntegrityError) as exc:
+            except (ApplyRefused, ValidationError, *UNSTORABLE) as exc:
                 refuse(
-                    seq, getattr(exc, "reason", "conflict"), f"{spec.kind} {e.uuid}: {exc}", e.uuid
+                    seq,
+                    getattr(
+                        exc, "reason", "schema" if isinstance(exc, ValidationError) else "conflict"
+                    ),
+                    f"{spec.kind} {e.uuid}: {_first_line(exc)}",
+                    e.uuid,
                 )
                 continue
             done.append((seq, e, held))
@@ -351,7 +377,7 @@ def _apply_kind(
             if updates:
                 fast_update(model, updates, update_fields)
         applied = ready
-    except IntegrityError:
+    except UNSTORABLE:
         # Find the culprit(s): one savepoint per record.
         applied = []
         for seq, e, held, obj, many in ready:
@@ -362,12 +388,11 @@ def _apply_kind(
                     else:
                         obj.save(update_fields=update_fields)
                 applied.append((seq, e, held, obj, many))
-            except IntegrityError as exc:
+            except UNSTORABLE as exc:
                 refuse(
                     seq,
-                    "conflict",
-                    f"{spec.kind} {e.uuid} conflicts with a record held "
-                    f"here: {str(exc).splitlines()[0][:200]}",
+                    "conflict" if isinstance(exc, IntegrityError) else "unstorable",
+                    f"{spec.kind} {e.uuid} cannot be stored here: {_first_line(exc)}",
                     e.uuid,
                 )
     if spec.many and applied:
