@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from liaison.cooperation import federation
+from liaison.cooperation.contributions import NotOwner
 from liaison.cooperation.models.agreements import ActionItem, Agreement, CapacityProject, Meeting
 from liaison.cooperation.models.hotline import Message, MessageReceipt
 from liaison.cooperation.models.joint import JointCase, JointCaseEntry
@@ -94,10 +95,19 @@ RECEIVING: dict[str, tuple[type[Record], Callable[[Record], Unit], Any, tuple[st
 def register_with_exchange() -> None:
     """Make every cooperation kind exchangeable, with its own filing of received copies."""
     try:
-        from liaison.exchange.registry import register_kind
+        from liaison.exchange.registry import ApplyRefused, register_kind
     except ImportError:  # pragma: no cover
         return
+
+    def refusing(apply: Any) -> Any:
+        def run(envelope: Any, fields: dict[str, Any], existing: Record | None) -> None:
+            try:
+                apply(envelope, fields, existing)
+            except NotOwner as exc:
+                raise ApplyRefused(exc.reason, str(exc)) from exc
+
+        return run
+
     for kind, (model, route, after, exclude) in RECEIVING.items():
-        register_kind(
-            kind, model, apply=federation.make_apply(model, route, after), exclude=exclude
-        )
+        apply = refusing(federation.make_apply(model, route, after, kind))
+        register_kind(kind, model, apply=apply, exclude=exclude)
