@@ -53,10 +53,14 @@ def parent_of(kind: str, obj: Record) -> Record | None:
 def check(kind: str, obj: Record, sender: str) -> None:
     """Refuse ``obj`` (a received contribution from node ``sender``) when it concerns a record
     of ours that was never released to the sender, or moves a lifecycle the sender may not."""
-    parent = parent_of(kind, obj)
-    if parent is None or parent.origin == sender:
-        return  # the owner's own records, or a contribution to the owner's own record
+    if kind not in PARENT:
+        return
     attr = PARENT[kind]
+    parent = parent_of(kind, obj)
+    if parent is None:
+        raise NotOwner("missing_reference", f"field {attr} is missing")
+    if parent.origin == sender:
+        return  # a contribution to the sender's own record
     if parent.is_local and not _released_to(parent, sender):
         raise NotOwner(
             "not_released",

@@ -9,6 +9,8 @@ from django.utils import timezone
 from liaison.cooperation import services
 from liaison.cooperation.models import WantedEvent, WantedNotice
 from liaison.core.models import AuditEntry
+from liaison.core.node import this_node
+from liaison.exchange import envelope as env
 from liaison.exchange.registry import ApplyRefused
 
 
@@ -72,3 +74,29 @@ def test_owner_withdraws_its_own_notice_here(units, partner_notice, receive) -> 
     assert theirs.status == "withdrawn"
     with pytest.raises(ApplyRefused, match="withdrawn"):
         receive("wanted-notice-events", event(theirs, "located"), origin="th-test0001")
+
+
+def test_partners_recall_keeps_our_contributions(
+    units, peer, partner_notice, receive, supervisor
+) -> None:  # type: ignore[no-untyped-def]
+    from liaison.exchange import services as exchange
+    from tests.exchange.conftest import FakePeer
+
+    la = FakePeer(peer.node_id, "LA")
+    theirs = partner_notice("LA-WN-2", believed_country="VN")
+    ours = services.add_wanted_event(supervisor, theirs, "located", place="Nậm Cắn")
+    their_step = receive("wanted-notice-events", event(theirs, "arrested"))
+    recall = la.make_envelope(
+        env.Markings("AMBER", "H0", "", (this_node().id,)),
+        {},
+        {"kind": "wanted-notices", "uuid": str(theirs.uuid), "op": "recall", "version": 2},
+    )
+    peer.public_key = la.public_key
+    peer.save()
+    result = exchange.apply_envelopes(peer, [(1, la.sign(recall))], cursor=1)
+    assert result.applied == 1, result.rejected
+    assert not WantedNotice.objects.filter(uuid=theirs.uuid).exists()
+    ours.refresh_from_db()  # ours stays, detached, saying why
+    assert ours.notice is None and ours.parent_recalled_by == "LA"
+    assert ours.parent_recalled.startswith("parent recalled by LA on ")
+    assert not WantedEvent.objects.filter(uuid=their_step.uuid).exists()  # LA's went with it

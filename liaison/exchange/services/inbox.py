@@ -335,7 +335,7 @@ def _apply_kind(
             try:
                 with transaction.atomic():
                     spec.apply(e, fields, obj)
-            except (ApplyRefused, ValidationError, *UNSTORABLE) as exc:
+            except (ApplyRefused, ValidationError, *UNSTORABLE) as exc:  # type: ignore[misc]
                 refuse(
                     seq,
                     getattr(
@@ -405,9 +405,34 @@ def _apply_kind(
                 getattr(target, name).set(members)
     done.extend((s, e, h) for s, e, h, _o, _m in applied)
     if recalls:
-        manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id).delete()
+        recalled = manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id)
+        _detach_contributions(model, recalled, peer)
+        recalled.delete()
         done.extend(recalls)
     return done
+
+
+def _detach_contributions(model: type[Any], recalled: Any, peer: Peer) -> None:
+    """A recall removes only the recalled copy. Records linked to it that the recalling peer
+    owns go with it; those of this node (or of a third node) stay, detached and marked with
+    who recalled their parent and when."""
+    for rel in model._meta.related_objects:
+        child = rel.related_model
+        if not rel.one_to_many or not _has_field(child, "parent_recalled_by"):
+            continue
+        linked = child._default_manager.filter(**{f"{rel.field.name}__in": recalled})
+        linked.filter(origin=peer.node_id).delete()
+        linked.exclude(origin=peer.node_id).update(
+            **{
+                rel.field.name: None,
+                "parent_recalled_by": peer.country,
+                "parent_recalled_at": timezone.now(),
+            }
+        )
+
+
+def _has_field(model: type[Any], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
 
 
 @transaction.atomic
