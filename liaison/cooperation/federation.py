@@ -128,9 +128,14 @@ def unit_by_code(code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first() if code else None
 
 
-def make_apply(model: type[Record], route: Router, after: AfterApply | None = None) -> Any:
+def make_apply(
+    model: type[Record], route: Router, after: AfterApply | None = None, kind: str = ""
+) -> Any:
     """An exchange ``apply`` for ``model``: store the partner's version, file the copy under
-    the unit ``route`` picks, then run ``after`` (e.g. refresh a notice's status)."""
+    the unit ``route`` picks, then run ``after`` (e.g. refresh a notice's status). A
+    contribution that would change what its sender does not own is refused
+    (:mod:`liaison.cooperation.contributions`); a state change it causes is audited."""
+    from liaison.cooperation import contributions
 
     def apply(envelope: Any, fields: dict[str, Any], existing: Record | None) -> None:
         now = timezone.now()
@@ -151,8 +156,11 @@ def make_apply(model: type[Record], route: Router, after: AfterApply | None = No
             for key, value in {**common, **fields}.items():
                 setattr(obj, key, value)
         obj.owner_unit = route(obj)
+        contributions.check(kind, obj, envelope.origin)
+        before = contributions.lifecycle_of(contributions.parent_of(kind, obj))
         obj.save()
         if after is not None:
             after(obj)
+        contributions.audit_change(kind, obj, envelope.origin, before)
 
     return apply

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from liaison.cooperation import federation
+from liaison.cooperation.contributions import NotOwner
 from liaison.cooperation.models.agreements import ActionItem, Agreement, CapacityProject, Meeting
+from liaison.cooperation.models.common import Contribution
 from liaison.cooperation.models.hotline import Message, MessageReceipt
 from liaison.cooperation.models.joint import JointCase, JointCaseEntry
 from liaison.cooperation.models.patrols import Patrol, PatrolResult
@@ -54,7 +56,8 @@ def _action_unit(obj: Record) -> Unit:
 
 def _after_event(obj: Record) -> None:
     assert isinstance(obj, WantedEvent)
-    refresh_notice(obj.notice)
+    if obj.notice is not None:
+        refresh_notice(obj.notice)
 
 
 def _after_notice(obj: Record) -> None:
@@ -64,7 +67,8 @@ def _after_notice(obj: Record) -> None:
 
 def _after_response(obj: Record) -> None:
     assert isinstance(obj, RequestResponse)
-    refresh_request(obj.request)
+    if obj.request is not None:
+        refresh_request(obj.request)
 
 
 def _after_request(obj: Record) -> None:
@@ -91,13 +95,27 @@ RECEIVING: dict[str, tuple[type[Record], Callable[[Record], Unit], Any, tuple[st
 }
 
 
+LOCAL_TO_CONTRIBUTIONS = ("parent_recalled_by", "parent_recalled_at")
+
+
 def register_with_exchange() -> None:
     """Make every cooperation kind exchangeable, with its own filing of received copies."""
     try:
-        from liaison.exchange.registry import register_kind
+        from liaison.exchange.registry import ApplyRefused, register_kind
     except ImportError:  # pragma: no cover
         return
+
+    def refusing(apply: Any) -> Any:
+        def run(envelope: Any, fields: dict[str, Any], existing: Record | None) -> None:
+            try:
+                apply(envelope, fields, existing)
+            except NotOwner as exc:
+                raise ApplyRefused(exc.reason, str(exc)) from exc
+
+        return run
+
     for kind, (model, route, after, exclude) in RECEIVING.items():
-        register_kind(
-            kind, model, apply=federation.make_apply(model, route, after), exclude=exclude
-        )
+        apply = refusing(federation.make_apply(model, route, after, kind))
+        if issubclass(model, Contribution):
+            exclude = (*exclude, *LOCAL_TO_CONTRIBUTIONS)  # this node's own notes
+        register_kind(kind, model, apply=apply, exclude=exclude)

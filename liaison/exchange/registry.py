@@ -175,7 +175,7 @@ class Kind:
             if f.name not in body:
                 if f.has_default() or f.null or f.blank:
                     continue
-                raise ApplyRefused("schema", f"{self.kind}: field {f.name} is missing")
+                raise ApplyRefused("schema", f"field {f.name} is missing")
             raw = body[f.name]
             try:
                 value = f.to_python(raw)
@@ -183,21 +183,15 @@ class Kind:
                     raise ValidationError("null")
             except (ValidationError, TypeError, ValueError) as exc:
                 raise ApplyRefused(
-                    "schema", f"{self.kind}: field {f.name} has an invalid value {str(raw)[:60]!r}"
+                    "schema", f"field {f.name} has an invalid value {str(raw)[:60]!r}"
                 ) from exc
-            if (
-                isinstance(f, models.CharField)
-                and isinstance(value, str)
-                and f.max_length
-                and len(value) > f.max_length
-            ):
-                raise ApplyRefused("schema", f"{self.kind}: field {f.name} is too long")
+            _check_value(f, value)
             values[f.attname] = value
         for ref in self.refs:
             raw = body.get(ref.field.name)
             if raw is None:
                 if not ref.field.null:
-                    raise ApplyRefused("schema", f"{self.kind}: {ref.field.name} is missing")
+                    raise ApplyRefused("schema", f"field {ref.field.name} is missing")
                 values[ref.field.attname] = None
                 continue
             pk = raw if ref.by == "pk" else resolved[ref.field.name].get(str(raw))
@@ -210,7 +204,7 @@ class Kind:
                 what = "record" if ref.by == "uuid" else ref.related._meta.verbose_name
                 raise ApplyRefused(
                     "missing_reference",
-                    f"{self.kind}: {ref.field.name} refers to {what} {str(raw)[:60]!r}, "
+                    f"field {ref.field.name} refers to {what} {str(raw)[:60]!r}, "
                     "which this node does not hold (release it first)",
                 )
             values[ref.field.attname] = pk
@@ -219,6 +213,26 @@ class Kind:
             raw_list = body.get(m2m.name) or []
             many[m2m.name] = [str(x) for x in raw_list if isinstance(x, str) and _is_uuid(x)]
         return values, many
+
+
+def _check_value(f: models.Field, value: Any) -> None:
+    """The checks a local record passes in ``full_clean`` for one field: its choices, its
+    length and its range (a number this database cannot store is refused here, by name)."""
+    if value is None or value == "":
+        return
+    if f.choices is not None:
+        allowed = {str(k) for k, _label in f.flatchoices}
+        if str(value) not in allowed:
+            raise ApplyRefused(
+                "schema", f"field {f.name}: {str(value)[:60]!r} is not one of its choices"
+            )
+    try:
+        f.run_validators(value)
+    except ValidationError as exc:
+        reason = "; ".join(str(m) for m in exc.messages)[:200]
+        raise ApplyRefused(
+            "schema", f"field {f.name}: value {str(value)[:60]!r} refused: {reason}"
+        ) from exc
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:

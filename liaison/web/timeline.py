@@ -206,9 +206,11 @@ def case_events(case: DrugCase, user: User) -> list[Event]:
             _from(
                 entry,
                 entry.at,
-                _("Linked to joint case %(ref)s") % {"ref": entry.joint_case.reference},
+                _("Linked to joint case %(ref)s") % {"ref": entry.joint_case.reference}
+                if entry.joint_case is not None
+                else entry.parent_recalled,
                 by=entry.by_unit,
-                url=record_url("joint-cases", entry.joint_case.uuid),
+                url=record_url("joint-cases", entry.joint_case.uuid) if entry.joint_case else "",
             )
         )
     for result in PatrolResult.objects.filter(cases__icontains=str(case.uuid)).select_related(
@@ -218,10 +220,12 @@ def case_events(case: DrugCase, user: User) -> list[Event]:
             _from(
                 result,
                 result.at,
-                _("Reported in the results of patrol %(ref)s") % {"ref": result.patrol.reference},
+                _("Reported in the results of patrol %(ref)s") % {"ref": result.patrol.reference}
+                if result.patrol is not None
+                else result.parent_recalled,
                 detail=result.note[:300],
                 by=result.by_unit,
-                url=record_url("patrols", result.patrol.uuid),
+                url=record_url("patrols", result.patrol.uuid) if result.patrol else "",
             )
         )
     return events

@@ -66,7 +66,7 @@ def test_joint_case_count(supervisor, receive) -> None:  # type: ignore[no-untyp
     assert JointCase.objects.count() == 3
 
 
-def test_patrol_with_results(supervisor, receive) -> None:  # type: ignore[no-untyped-def]
+def test_patrol_with_results(supervisor, receive, peer) -> None:  # type: ignore[no-untyped-def]
     from liaison.core.models import BorderGate
 
     gate = BorderGate.objects.order_by("name").first()
@@ -77,6 +77,7 @@ def test_patrol_with_results(supervisor, receive) -> None:  # type: ignore[no-un
         ends_on=dt.date(2026, 3, 3),
         gates=[gate.name],
         units=[supervisor.unit, {"country": "LA", "name": "ປກສ ເມືອງ ໜອງແຮດ"}],
+        share_now=True,  # LA reports results only on a patrol released to it
     )
     assert patrol.units[0]["code"] == "VN-PA-40" and patrol.units[1]["country"] == "LA"
     with pytest.raises(ValidationError, match="Unknown border gate"):

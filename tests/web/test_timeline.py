@@ -98,14 +98,13 @@ def test_request_timeline_shows_both_sides_and_delivery(desk, login, peer, recei
     assert any("delivered to LA (Laos), receipt at" in i for i in items)
 
 
-def test_wanted_notice_timeline_with_partner_steps(desk, login, receive) -> None:  # type: ignore[no-untyped-def]
+def test_wanted_notice_timeline_with_partner_steps(desk, login, receive, peer) -> None:  # type: ignore[no-untyped-def]
     notice = coop.issue_wanted_notice(
         desk.nghe_an,
         notice_type="red",
         full_name="Lầu Bá Chư",
         offences="Mua bán trái phép chất ma túy",
-        warrant_reference="LB-12",
-        send_to_partner=False,
+        warrant_reference="LB-12",  # released to LA, which reports the steps below
     )
     now = timezone.now()
     receive(
@@ -129,8 +128,8 @@ def test_wanted_notice_timeline_with_partner_steps(desk, login, receive) -> None
     assert items.index(issued) < items.index(located)
 
 
-def test_joint_case_timeline_has_entries_of_both_sides(desk, login, receive) -> None:  # type: ignore[no-untyped-def]
-    joint = coop.open_joint_case(desk.nghe_an, title="Chuyên án 120LA", share_now=False)
+def test_joint_case_timeline_has_entries_of_both_sides(desk, login, receive, peer) -> None:  # type: ignore[no-untyped-def]
+    joint = coop.open_joint_case(desk.nghe_an, title="Chuyên án 120LA", share_now=True)
     coop.add_entry(desk.nghe_an, joint, "timeline", text="Bắt giữ đối tượng tại Nậm Cắn")
     receive(
         "joint-case-entries",

@@ -1,9 +1,34 @@
-"""Shared by every mechanism: files attached to cooperation records."""
+"""Shared by every mechanism: files attached to cooperation records, and what a
+contribution (a record linked to another node's record) keeps when its parent is recalled."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+class Contribution(models.Model):
+    """A record of one node linked to a record that may be another node's (an event on a
+    notice, a response to a request…). When the other node recalls its record, this node's
+    own contributions stay, detached, and say so."""
+
+    #: Country of the node that recalled the parent, and when (empty while it is held).
+    parent_recalled_by = models.CharField(max_length=2, blank=True, editable=False)
+    parent_recalled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def parent_recalled(self) -> str:
+        if not self.parent_recalled_at:
+            return ""
+        return gettext("parent recalled by %(country)s on %(date)s") % {
+            "country": self.parent_recalled_by,
+            "date": formats.date_format(self.parent_recalled_at, "SHORT_DATE_FORMAT"),
+        }
 
 
 class Attachment(models.Model):

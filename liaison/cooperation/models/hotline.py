@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.cooperation.models.common import Contribution
 from liaison.core.models import BorderGate, Province, Record, Unit
 
 
@@ -115,12 +116,14 @@ class ReceiptKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
 
-class MessageReceipt(Record):  # type: ignore[django-manager-missing]
+class MessageReceipt(Record, Contribution):  # type: ignore[django-manager-missing]
     """Read / acknowledged by the receiving side: its own record, linked to the message."""
 
     record_kind: ClassVar[str] = "message-receipts"
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="receipts")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, related_name="receipts"
+    )
     kind = models.CharField(_("receipt"), max_length=12, choices=ReceiptKind.choices)
     at = models.DateTimeField(_("time"))
     by_user = models.CharField(_("by"), max_length=150, blank=True)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.cooperation.models.common import Contribution
 from liaison.core.models import Record
 
 
@@ -47,13 +48,15 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class JointCaseEntry(Record):  # type: ignore[django-manager-missing]
+class JointCaseEntry(Record, Contribution):  # type: ignore[django-manager-missing]
     """One side's contribution to a joint case; only that side edits it."""
 
     record_kind: ClassVar[str] = "joint-case-entries"
     past_dates = ("at",)
 
-    joint_case = models.ForeignKey(JointCase, on_delete=models.CASCADE, related_name="entries")
+    joint_case = models.ForeignKey(
+        JointCase, on_delete=models.SET_NULL, null=True, related_name="entries"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
     at = models.DateTimeField(_("time"))
     text = models.TextField(_("text"), blank=True)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.cooperation.models.common import Contribution
 from liaison.core.models import Record
 
 
@@ -50,13 +51,13 @@ class Patrol(Record):  # type: ignore[django-manager-missing]
         return f"{self.reference} {self.title}"
 
 
-class PatrolResult(Record):  # type: ignore[django-manager-missing]
+class PatrolResult(Record, Contribution):  # type: ignore[django-manager-missing]
     """Results one side reports for a patrol: arrests and linked records."""
 
     record_kind: ClassVar[str] = "patrol-results"
     past_dates = ("at",)
 
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="results")
+    patrol = models.ForeignKey(Patrol, on_delete=models.SET_NULL, null=True, related_name="results")
     at = models.DateTimeField(_("time"))
     arrests = models.PositiveIntegerField(_("arrests"), default=0)
     seizures = models.JSONField(_("seizures (record ids)"), default=list, blank=True)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.cooperation.models.common import Contribution
 from liaison.cooperation.models.wanted import WantedNotice
 from liaison.core.models import Record
 
@@ -95,13 +96,13 @@ class ResponseKind(models.TextChoices):
     REFUSAL = "refusal", _("Refusal")
 
 
-class RequestResponse(Record):  # type: ignore[django-manager-missing]
+class RequestResponse(Record, Contribution):  # type: ignore[django-manager-missing]
     """The receiving side's work on a request: assignment, notes, the answer, a refusal."""
 
     record_kind: ClassVar[str] = "request-responses"
 
     request = models.ForeignKey(
-        AssistanceRequest, on_delete=models.CASCADE, related_name="responses"
+        AssistanceRequest, on_delete=models.SET_NULL, null=True, related_name="responses"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ResponseKind.choices)
     text = models.TextField(_("text"), blank=True)

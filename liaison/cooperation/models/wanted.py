@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.cooperation.models.common import Contribution
 from liaison.core.models import Record
 
 
@@ -63,13 +64,15 @@ class WantedNotice(Record):  # type: ignore[django-manager-missing]
         return f"{self.reference} {self.full_name}"
 
 
-class WantedEvent(Record):  # type: ignore[django-manager-missing]
+class WantedEvent(Record, Contribution):  # type: ignore[django-manager-missing]
     """A lifecycle step recorded by either side."""
 
     record_kind: ClassVar[str] = "wanted-notice-events"
     past_dates = ("at",)
 
-    notice = models.ForeignKey(WantedNotice, on_delete=models.CASCADE, related_name="events")
+    notice = models.ForeignKey(
+        WantedNotice, on_delete=models.SET_NULL, null=True, related_name="events"
+    )
     status = models.CharField(_("status"), max_length=12, choices=WantedStatus.choices)
     at = models.DateTimeField(_("time"))
     place = models.CharField(_("place"), max_length=300, blank=True)

@@ -67,11 +67,13 @@ class Peer(models.Model):
     def all_keys(self) -> list[str]:
         return [self.public_key, *[k for k in self.previous_keys if k != self.public_key]]
 
-    def rejection_counts(self) -> dict[str, int]:
+    def rejection_counts(self, direction: str = "in") -> dict[str, int]:
+        """Refusals by reason: of this peer's envelopes here ("in"), or of ours by the peer,
+        as its signed receipts reported them ("out")."""
         from liaison.exchange.models.inbox import Rejection  # inbox imports this module
 
         rows = (
-            Rejection.objects.filter(peer=self, direction=Rejection.Direction.IN)
+            Rejection.objects.filter(peer=self, direction=direction)
             .values("reason")
             .annotate(n=Count("id"))
         )

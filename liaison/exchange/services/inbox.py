@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.core import audit
@@ -150,12 +150,22 @@ def apply_envelopes(
             except EnvelopeError as exc:
                 refuse(seq, exc.reason, str(exc))
                 continue
-            if e.markings.released_to and me.id not in e.markings.released_to:
+            if me.id not in e.markings.released_to:
+                # An envelope released to nobody in particular is released to no one.
                 refuse(
                     seq,
                     "not_addressed",
                     f"{e.kind} {e.uuid} was released to "
-                    f"{', '.join(e.markings.released_to)}, not to this node",
+                    f"{', '.join(e.markings.released_to) or 'no node'}, not to this node",
+                    e.uuid,
+                )
+                continue
+            if e.origin_country.upper() != peer.country.upper():
+                refuse(
+                    seq,
+                    "foreign_country",
+                    f"{e.kind} {e.uuid}: field origin_country is {e.origin_country}, "
+                    f"but {peer.name} is a node of {peer.country}",
                     e.uuid,
                 )
                 continue
@@ -266,6 +276,17 @@ def apply_envelopes(
     return result
 
 
+#: What storing one received record can raise when its values do not fit this database
+#: (a constraint, a number out of range, a value of the wrong type): the record is refused,
+#: never the page.
+UNSTORABLE: tuple[type[Exception], ...] = (DatabaseError, OverflowError, ValueError, TypeError)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
 def _kind_order(kinds: list[str]) -> list[str]:
     """Kinds others refer to first (cases before their persons and seizures)."""
 
@@ -307,7 +328,7 @@ def _apply_kind(
     creates, updates, ready = [], [], []
     for (seq, e, held), values in zip(upserts, values_list, strict=True):
         if isinstance(values, ApplyRefused):
-            refuse(seq, values.reason, str(values), e.uuid)
+            refuse(seq, values.reason, f"{spec.kind} {e.uuid}: {values}", e.uuid)
             continue
         fields, many = values
         obj = existing.get(e.uuid)
@@ -315,9 +336,14 @@ def _apply_kind(
             try:
                 with transaction.atomic():
                     spec.apply(e, fields, obj)
-            except (ApplyRefused, ValidationError, IntegrityError) as exc:
+            except (ApplyRefused, ValidationError, *UNSTORABLE) as exc:  # type: ignore[misc]
                 refuse(
-                    seq, getattr(exc, "reason", "conflict"), f"{spec.kind} {e.uuid}: {exc}", e.uuid
+                    seq,
+                    getattr(
+                        exc, "reason", "schema" if isinstance(exc, ValidationError) else "conflict"
+                    ),
+                    f"{spec.kind} {e.uuid}: {_first_line(exc)}",
+                    e.uuid,
                 )
                 continue
             done.append((seq, e, held))
@@ -352,7 +378,7 @@ def _apply_kind(
             if updates:
                 fast_update(model, updates, update_fields)
         applied = ready
-    except IntegrityError:
+    except UNSTORABLE:
         # Find the culprit(s): one savepoint per record.
         applied = []
         for seq, e, held, obj, many in ready:
@@ -363,12 +389,11 @@ def _apply_kind(
                     else:
                         obj.save(update_fields=update_fields)
                 applied.append((seq, e, held, obj, many))
-            except IntegrityError as exc:
+            except UNSTORABLE as exc:
                 refuse(
                     seq,
-                    "conflict",
-                    f"{spec.kind} {e.uuid} conflicts with a record held "
-                    f"here: {str(exc).splitlines()[0][:200]}",
+                    "conflict" if isinstance(exc, IntegrityError) else "unstorable",
+                    f"{spec.kind} {e.uuid} cannot be stored here: {_first_line(exc)}",
                     e.uuid,
                 )
     if spec.many and applied:
@@ -384,9 +409,34 @@ def _apply_kind(
         ids = pks_by_uuid(model, "uuid", [e.uuid for _s, e, _h, _o, _m in applied])
         records_written.send(sender=model, kind=spec.kind, ids=ids)
     if recalls:
-        manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id).delete()
+        recalled = manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id)
+        _detach_contributions(model, recalled, peer)
+        recalled.delete()
         done.extend(recalls)
     return done
+
+
+def _detach_contributions(model: type[Any], recalled: Any, peer: Peer) -> None:
+    """A recall removes only the recalled copy. Records linked to it that the recalling peer
+    owns go with it; those of this node (or of a third node) stay, detached and marked with
+    who recalled their parent and when."""
+    for rel in model._meta.related_objects:
+        child = rel.related_model
+        if not rel.one_to_many or not _has_field(child, "parent_recalled_by"):
+            continue
+        linked = child._default_manager.filter(**{f"{rel.field.name}__in": recalled})
+        linked.filter(origin=peer.node_id).delete()
+        linked.exclude(origin=peer.node_id).update(
+            **{
+                rel.field.name: None,
+                "parent_recalled_by": peer.country,
+                "parent_recalled_at": timezone.now(),
+            }
+        )
+
+
+def _has_field(model: type[Any], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
 
 
 @transaction.atomic

@@ -401,6 +401,7 @@ def peer_status() -> list[dict[str, Any]]:
                 "pull_cursor": peer.pull_cursor,
                 "acked_through": peer.acked_through,
                 "rejected": peer.rejection_counts(),
+                "refused_by_peer": peer.rejection_counts("out"),
             }
         )
     return out
