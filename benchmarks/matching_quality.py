@@ -51,6 +51,7 @@ from liaison.matching.screen import main as screen_main  # noqa: E402
 from liaison.matching.scripts import Script  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "matching" / "dev.csv"
+FOREIGN = ROOT / "benchmarks" / "data" / "matching" / "foreign.csv"
 OLD_DATA = ROOT / "benchmarks" / "data" / "matching" / "names.csv"
 OUT = ROOT / "benchmarks" / "results" / "matching_quality.json"
 TARGETS = {"vi": (0.97, 0.95), "ru": (0.97, 0.92), "lo": (0.92, 0.85)}
@@ -202,7 +203,8 @@ def main() -> int:
     part = "tuning" if "--tuning" in sys.argv else "test"
     if part == "test" and "-v" in sys.argv:
         raise SystemExit("errors are listed for the tuning part only (--tuning -v)")
-    watch, inputs = load(part)
+    data = FOREIGN if "--foreign" in sys.argv else DATA
+    watch, inputs = load(part, data)
     t0 = time.perf_counter()
     hits = set(run_screen(watch, inputs))
     elapsed = time.perf_counter() - t0

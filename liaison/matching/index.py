@@ -44,6 +44,7 @@ from .scoring import (
     score_prepared,
     variant_data,
 )
+from .soundnames import sound_blocking_keys, sound_side, sound_text
 
 #: single-word keys shared by more names than this are not used for candidates
 RARE_TOKEN_MAX = 300
@@ -51,6 +52,10 @@ RARE_TOKEN_MAX = 300
 PAIR_MAX = 5000
 #: prefilter cut-off (0..100, token-sort ratio on phonetic keys)
 PREFILTER_CUTOFF = 70.0
+#: sound keys shared by more names than this are not used for candidates
+SOUND_KEY_MAX = 2000
+#: prefilter cut-off on joined sound keys (0..100)
+SOUND_PREFILTER_CUTOFF = 72.0
 
 
 def blocking_keys(keys: NameKeys) -> tuple[list[str], list[str], list[str]]:
@@ -101,6 +106,12 @@ class NameBlocker:
         self._strict: dict[str, list[int]] = defaultdict(list)
         self._fuzzy_vi: dict[str, list[int]] = defaultdict(list)
         self._fuzzy_other: dict[str, list[int]] = defaultdict(list)
+        # sound keys of Latin and of Cyrillic/Lao names, looked up across (see soundnames)
+        self._sound: dict[str, dict[str, list[int]]] = {
+            "latin": defaultdict(list),
+            "native": defaultdict(list),
+        }
+        self._sound_texts: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -129,7 +140,43 @@ class NameBlocker:
             target[k].append(nid)
         for k in rare:
             target[k].append(nid)
+        side = sound_side(keys)
+        if side:
+            space = self._sound[side]
+            for k in sound_blocking_keys(keys.original):
+                space[k].append(nid)
+            self._sound_texts[nid] = sound_text(keys.original)
         return nid
+
+    def sound_candidates(self, keys: NameKeys) -> list[int]:
+        """Ids of names in another script whose sound keys meet those of ``keys``."""
+        side = sound_side(keys)
+        if not side:
+            return []
+        space = self._sound["native" if side == "latin" else "latin"]
+        if not space:
+            return []
+        found: set[int] = set()
+        for k in sound_blocking_keys(keys.original):
+            ids = space.get(k)
+            if ids and len(ids) <= SOUND_KEY_MAX:
+                found.update(ids)
+        if len(found) <= 8:
+            return sorted(found)
+        cand = sorted(found)
+        texts = self._sound_texts
+        flat = [(nid, t) for nid in cand for t in texts.get(nid, ())]
+        query = sound_text(keys.original)
+        if not flat or not query:
+            return []
+        scores = process.cdist(
+            query,
+            [t for _, t in flat],
+            scorer=fuzz.ratio,
+            score_cutoff=SOUND_PREFILTER_CUTOFF,
+            dtype=np.uint8,
+        ).max(axis=0)
+        return sorted({flat[k][0] for k in np.flatnonzero(scores).tolist()})
 
     def candidates(self, keys: NameKeys) -> list[int]:
         """Ids of names sharing a (not too common) blocking key with ``keys``."""
@@ -188,10 +235,13 @@ class NameBlocker:
     def similar(self, keys: NameKeys, min_score: float) -> list[tuple[int, NameComparison]]:
         """Names whose full comparison with ``keys`` reaches ``min_score``."""
         cand = self.candidates(keys)
-        if not cand:
-            return []
         if len(cand) > 8:
             cand = self._prefilter(keys, cand)
+        by_sound = self.sound_candidates(keys)
+        if by_sound:
+            cand = sorted(set(cand).union(by_sound))
+        if not cand:
+            return []
         out = []
         names, data = self.names, self._data
         own = variant_data(keys)

@@ -12,6 +12,9 @@ from .dates import DATE_NOTES, DateRelation, PartialDate, compare_dates, parse_d
 from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
 from .names import NameKeys, NameToken, is_gender_pair, is_given_name_conflict, name_keys
 from .scripts import Script
+from .sound import skeleton as sound_skeleton
+from .soundnames import compared_by_sound, reading_label, sound_target, sound_variants
+from .transcribe import spelled_back
 
 #: Default decision threshold for ``liaison screen`` and alerts (tuned on the
 #: labelled evaluation set, see docs/matching.md).
@@ -63,6 +66,15 @@ USUALLY_MARKED = frozenset(
 
 #: Token similarity below this counts as "different word".
 TOKEN_MIN = 0.7
+
+#: A comparison by sound keys (coarser than spellings) counts this much of a spelling match.
+SOUND_WEIGHT = 0.96
+#: the same for names of fewer than five consonants (by count)
+SOUND_SHORT = {4: 0.94, 3: 0.9, 2: 0.86, 1: 0.8, 0: 0.8}
+#: share of the consonants in the similarity of two sound keys (the rest: the whole key)
+SOUND_CONSONANTS = 0.5
+#: sound keys are short (one letter a vowel run): joined names are compared from this length
+SOUND_JOINED_MIN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +153,11 @@ def _phon_sim(a: str, b: str, strict: bool) -> float:
         return 0.0
     if is_given_name_conflict(a, b) or is_gender_pair(a, b):
         return 0.0
+    if not a.islower() and not b.islower():
+        # sound keys (upper-case consonant classes): consonants weigh more than vowels
+        return SOUND_CONSONANTS * Indel.normalized_similarity(
+            sound_skeleton(a), sound_skeleton(b)
+        ) + (1.0 - SOUND_CONSONANTS) * Indel.normalized_similarity(a, b)
     return Indel.normalized_similarity(a, b)
 
 
@@ -151,15 +168,48 @@ _Word = tuple[str, str, int, bool]
 VariantData = tuple[tuple[_Word, ...], str, float | None]
 
 
+def _tokens_data(v: Sequence[NameToken]) -> VariantData:
+    words = tuple((t.fold, t.phon, len(t.phon), t.optional) for t in v)
+    joined = "".join([t.phon for t in v if not t.optional])
+    total = None if any(t.optional for t in v) else sum([float(len(t.phon)) for t in v])
+    return (words, joined, total)
+
+
 def variant_data(keys: NameKeys) -> tuple[VariantData, ...]:
     """The variants of a name prepared for :func:`compare_names_at_least` (cache per name)."""
-    out = []
-    for v in keys.variants:
-        words = tuple((t.fold, t.phon, len(t.phon), t.optional) for t in v)
-        joined = "".join([t.phon for t in v if not t.optional])
-        total = None if any(t.optional for t in v) else sum([float(len(t.phon)) for t in v])
-        out.append((words, joined, total))
-    return tuple(out)
+    return tuple(_tokens_data(v) for v in keys.variants)
+
+
+@functools.lru_cache(maxsize=100_000)
+def sound_data(text: str, target: str = "cyrillic") -> tuple[tuple[str, VariantData], ...]:
+    """Sound variants of a name (see ``soundnames``) prepared for comparison."""
+    return tuple((lang, _tokens_data(tokens)) for lang, tokens in sound_variants(text, target))
+
+
+def _compare_by_sound(a: NameKeys, b: NameKeys) -> tuple[float, str]:
+    """Best sound comparison of two names in different scripts: ``(score, reading)``."""
+    best, reading = -1.0, ""
+    target = sound_target(a, b)
+    for la, da in sound_data(a.original, target):
+        for lb, db in sound_data(b.original, target):
+            s = _compare_variant(da, db, False, SOUND_JOINED_MIN)[0]
+            # few consonants are weak evidence: short keys meet by chance
+            n = min(_consonants(da[1]), _consonants(db[1]))
+            s *= SOUND_WEIGHT if n >= 5 else SOUND_SHORT.get(n, SOUND_SHORT[0])
+            if s > best:
+                best, reading = s, la if la != "native" else lb
+    return best, reading
+
+
+def _names_conflict(a: NameKeys, b: NameKeys, ia: int, ib: int) -> bool:
+    """Two different known given names (Ilya/Yuri): the spellings said so, sound may not undo it."""
+    return any(
+        is_given_name_conflict(x.phon, y.phon) for x in a.variants[ia] for y in b.variants[ib]
+    )
+
+
+def _consonants(key: str) -> int:
+    return sum(1 for ch in key if ch.isupper())
 
 
 def _align(
@@ -203,7 +253,7 @@ def _weight_sum(words: tuple[_Word, ...], matched: set[int]) -> float:
 
 
 def _compare_variant(
-    da: VariantData, db: VariantData, strict: bool
+    da: VariantData, db: VariantData, strict: bool, joined_min: int = 8
 ) -> tuple[float, list[tuple[int, int, float]], bool]:
     ta, ja, total_a = da
     tb, jb, total_b = db
@@ -219,7 +269,7 @@ def _compare_variant(
     # Word boundaries may differ ("Thong Loun" / "Thongloun"): compare joined strings,
     # in the original order and in the aligned order, ignoring optional words. Only
     # trusted for long enough strings, slightly discounted.
-    if not strict and min(len(ja), len(jb)) >= 8:
+    if not strict and min(len(ja), len(jb)) >= joined_min:
         j_score = Indel.normalized_similarity(ja, jb)
         if len(pairs) == min(len(ta), len(tb)) and pairs:
             mb = {j for _, j, _ in pairs}
@@ -287,6 +337,11 @@ def compare_names_at_least(
             if s > best[0]:
                 best = (s, ia, ib, pairs, joined)
     score, ia, ib, pairs, joined = best
+    reading = ""
+    if score < 0.999 and compared_by_sound(a, b) and not _names_conflict(a, b, ia, ib):
+        by_sound, how_read = _compare_by_sound(a, b)
+        if by_sound > score:
+            score, reading, joined = by_sound, how_read, False
     if score < min_score and min_score > 0.0:
         return None
     va, vb = a.variants[ia], b.variants[ib]
@@ -327,6 +382,18 @@ def compare_names_at_least(
     how = (
         "after romanisation" if cross else "after folding marks" if a.original != b.original else ""
     )
+    if reading:
+        sounds = "names sound alike across scripts"
+        if score < 0.85:
+            sounds = "names differ"
+        notes.insert(0, sounds if exact else f"{sounds} ({score:.2f})")
+        cyrillic = a if a.script is Script.CYRILLIC else b if b.script is Script.CYRILLIC else None
+        back = spelled_back(cyrillic.original, reading) if cyrillic is not None else ""
+        notes.append(
+            f"Latin name read as {reading_label(reading)}"
+            + (f" (the Cyrillic spelled back: {back})" if back else "")
+        )
+        return NameComparison(max(0.0, min(1.0, score - penalty)), tuple(notes))
     if exact:
         notes.insert(0, f"names equal {how}".strip())
     elif score >= 0.85:

@@ -16,7 +16,8 @@ Each place is one "person": a ``watch`` row with the Cyrillic or Lao form and
 rather than transcribe (province, city, ແຂວງ, область ...) are removed from
 both sides first; pairs whose Latin form still holds a translated word (north,
 upper ...) are left out. Decoys are the Latin name of another place of the same
-country, given the birth date of this one. ``part`` splits places by a hash
+country, given the birth date of this one. Screen each language on its own (the
+same place is in both). ``part`` splits places by a hash
 salted differently from ``dev.csv``: the test part is not looked at while tuning.
 """
 
@@ -216,37 +217,54 @@ Row = tuple[str, str, str, str, str, str, str]
 
 def rows_for(lang: str, rng: random.Random) -> list[Row]:
     places = collect(lang)
-    by_country: dict[str, list[str]] = defaultdict(list)
-    for native, (country, _) in places.items():
-        by_country[country].append(native)
-    rows: list[Row] = []
-    births: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    for n, native in enumerate(sorted(places)):
-        ids[native] = f"{lang}f{n:04d}"
-        births[native] = birth(rng)
+    # Places sharing a Latin form are one "person" (Panamá the province and the city):
+    # it gets a watch row per native form.
+    parent = {n: n for n in places}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    owner: dict[str, str] = {}
     for native in sorted(places):
-        country, forms = places[native]
-        pid, bd = ids[native], births[native]
-        part = part_of(native)
-        rows.append((pid, lang, "watch", native, bd, f"{lang}-native", part))
-        latin_forms = sorted({f for f, _ in forms})
+        for latin, _ in sorted(places[native][1]):
+            if latin in owner:
+                parent[find(native)] = find(owner[latin])
+            else:
+                owner[latin] = native
+    groups: dict[str, list[str]] = defaultdict(list)
+    for native in sorted(places):
+        groups[find(native)].append(native)
+    keys = sorted(groups)
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_country[places[key][0]].append(key)
+    ids = {key: f"{lang}f{n:04d}" for n, key in enumerate(keys)}
+    births = {key: birth(rng) for key in keys}
+    forms_of = {
+        key: {(f, s) for native in groups[key] for f, s in places[native][1]} for key in keys
+    }
+    rows: list[Row] = []
+    for key in keys:
+        pid, bd, part = ids[key], births[key], part_of(key)
+        for native in groups[key]:
+            rows.append((pid, lang, "watch", native, bd, f"{lang}-native", part))
+        latin_forms = sorted({f for f, _ in forms_of[key]})
         for latin in latin_forms[:3]:
-            src = sorted(s for f, s in forms if f == latin)[0]
+            src = sorted(s for f, s in forms_of[key] if f == latin)[0]
             when = rng.choice([bd, bd, bd, bd[:4], ""])
             rows.append((pid, lang, "input", latin, when, src, part))
         # Decoy: another place of the same country and part, on this place's birth date.
         same = [
             o
-            for o in by_country[country]
-            if o != native
-            and part_of(o) == part
-            and abs(int(births[o][:4]) - int(bd[:4])) >= 2
-            and not ({f for f, _ in places[o][1]} & set(latin_forms))
+            for o in by_country[places[key][0]]
+            if o != key and part_of(o) == part and abs(int(births[o][:4]) - int(bd[:4])) >= 2
         ]
         if same and rng.random() < 0.6:
-            other = rng.choice(sorted(same))
-            latin = sorted(f for f, _ in places[other][1])[0]
+            other = rng.choice(same)
+            latin = sorted(f for f, _ in forms_of[other])[0]
             rows.append((f"{pid}x", lang, "input", latin, bd, "same-birth", part))
     return rows
 
