@@ -143,6 +143,13 @@ class MatchResult:
     def explanation(self) -> str:
         return "; ".join(self.reasons)
 
+    @property
+    def probability(self) -> float:
+        """Calibrated probability that the pair is the same person (see ``calibration``)."""
+        from .calibration import probability  # calibration imports this module
+
+        return probability(self.score)
+
 
 @functools.lru_cache(maxsize=1_000_000)
 def _phon_sim(a: str, b: str, strict: bool) -> float:
