@@ -56,6 +56,10 @@ PREFILTER_CUTOFF = 70.0
 SOUND_KEY_MAX = 2000
 #: prefilter cut-off on joined sound keys (0..100)
 SOUND_PREFILTER_CUTOFF = 72.0
+#: at most this many names found by sound are compared in full (closest first)
+SOUND_CANDIDATES_MAX = 30
+#: a name matched this well by spelling needs no search by sound
+SOUND_NOT_NEEDED = 0.95
 
 
 def blocking_keys(keys: NameKeys) -> tuple[list[str], list[str], list[str]]:
@@ -176,7 +180,10 @@ class NameBlocker:
             score_cutoff=SOUND_PREFILTER_CUTOFF,
             dtype=np.uint8,
         ).max(axis=0)
-        return sorted({flat[k][0] for k in np.flatnonzero(scores).tolist()})
+        keep = np.flatnonzero(scores)
+        if len(keep) > SOUND_CANDIDATES_MAX:
+            keep = keep[np.argsort(-scores[keep], kind="stable")[:SOUND_CANDIDATES_MAX]]
+        return sorted({flat[k][0] for k in keep.tolist()})
 
     def candidates(self, keys: NameKeys) -> list[int]:
         """Ids of names sharing a (not too common) blocking key with ``keys``."""
@@ -237,15 +244,20 @@ class NameBlocker:
         cand = self.candidates(keys)
         if len(cand) > 8:
             cand = self._prefilter(keys, cand)
-        by_sound = self.sound_candidates(keys)
-        if by_sound:
-            cand = sorted(set(cand).union(by_sound))
-        if not cand:
-            return []
-        out = []
+        out: list[tuple[int, NameComparison]] = []
         names, data = self.names, self._data
         own = variant_data(keys)
         for nid in cand:
+            cmp = compare_names_at_least(keys, names[nid], min_score, own, data[nid])
+            if cmp is not None and cmp.score >= min_score:
+                out.append((nid, cmp))
+        # Names in the other script by sound, unless a spelling already matched closely.
+        if any(cmp.score >= SOUND_NOT_NEEDED for _, cmp in out):
+            return out
+        seen = set(cand)
+        for nid in self.sound_candidates(keys):
+            if nid in seen:
+                continue
             cmp = compare_names_at_least(keys, names[nid], min_score, own, data[nid])
             if cmp is not None and cmp.score >= min_score:
                 out.append((nid, cmp))
