@@ -53,7 +53,7 @@ PAIR_MAX = 5000
 #: prefilter cut-off (0..100, token-sort ratio on phonetic keys)
 PREFILTER_CUTOFF = 70.0
 #: sound keys shared by more names than this are not used for candidates
-SOUND_KEY_MAX = 2000
+SOUND_KEY_MAX = 500
 #: prefilter cut-off on joined sound keys (0..100)
 SOUND_PREFILTER_CUTOFF = 72.0
 #: at most this many names found by sound are compared in full (closest first)
@@ -255,10 +255,13 @@ class NameBlocker:
         if any(cmp.score >= SOUND_NOT_NEEDED for _, cmp in out):
             return out
         seen = set(cand)
-        for nid in self.sound_candidates(keys):
-            if nid in seen:
-                continue
-            cmp = compare_names_at_least(keys, names[nid], min_score, own, data[nid])
+        by_sound = [nid for nid in self.sound_candidates(keys) if nid not in seen]
+        # spellings are compared too only where they are close (prefilter, C speed)
+        close = set(self._prefilter(keys, by_sound)) if by_sound else set()
+        for nid in by_sound:
+            cmp = compare_names_at_least(
+                keys, names[nid], min_score, own, data[nid], sound_only=nid not in close
+            )
             if cmp is not None and cmp.score >= min_score:
                 out.append((nid, cmp))
         return out

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import product
 
 from rapidfuzz.distance import Indel
+from rapidfuzz.fuzz import token_sort_ratio
 
 from .dates import DATE_NOTES, DateRelation, PartialDate, compare_dates, parse_date
 from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
@@ -75,6 +77,12 @@ SOUND_SHORT = {4: 0.94, 3: 0.9, 2: 0.86, 1: 0.8, 0: 0.8}
 SOUND_CONSONANTS = 0.5
 #: sound keys are short (one letter a vowel run): joined names are compared from this length
 SOUND_JOINED_MIN = 5
+#: readings of a pair compared word by word (the closest as whole keys)
+SOUND_READINGS_COMPARED = 2
+#: readings further apart than this (token-sort ratio 0..100) are not compared
+SOUND_FLOOR = 50.0
+#: a spelling comparison this good is not compared again by sound
+SOUND_NOT_NEEDED = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,24 +195,47 @@ def variant_data(keys: NameKeys) -> tuple[VariantData, ...]:
     return tuple(_tokens_data(v) for v in keys.variants)
 
 
+#: a sound variant ready to compare: (reading, data, consonants in the joined key, words)
+_SoundData = tuple[str, VariantData, int, str]
+
+
 @functools.lru_cache(maxsize=100_000)
-def sound_data(text: str, target: str = "cyrillic") -> tuple[tuple[str, VariantData], ...]:
+def sound_data(text: str, target: str = "cyrillic") -> tuple[_SoundData, ...]:
     """Sound variants of a name (see ``soundnames``) prepared for comparison."""
-    return tuple((lang, _tokens_data(tokens)) for lang, tokens in sound_variants(text, target))
+    out = []
+    for lang, words in sound_variants(text, target):
+        data: VariantData = (
+            tuple(("~" + k, k, len(k), opt) for k, opt in words),
+            "".join([k for k, opt in words if not opt]),
+            None if any(opt for _, opt in words) else float(sum(len(k) for k, _ in words)),
+        )
+        out.append((lang, data, _consonants(data[1]), " ".join(k for k, _ in words)))
+    return tuple(out)
 
 
-def _compare_by_sound(a: NameKeys, b: NameKeys) -> tuple[float, str]:
-    """Best sound comparison of two names in different scripts: ``(score, reading)``."""
-    best, reading = -1.0, ""
+def _compare_by_sound(a: NameKeys, b: NameKeys, min_score: float = -1.0) -> tuple[float, str]:
+    """Best sound comparison of two names in different scripts: ``(score, reading)``.
+
+    Of all pairs of readings, only the two closest (token-sort ratio, C speed) are
+    compared word by word, and none when even those are far apart.
+    """
     target = sound_target(a, b)
-    for la, da in sound_data(a.original, target):
-        for lb, db in sound_data(b.original, target):
-            s = _compare_variant(da, db, False, SOUND_JOINED_MIN)[0]
-            # few consonants are weak evidence: short keys meet by chance
-            n = min(_consonants(da[1]), _consonants(db[1]))
-            s *= SOUND_WEIGHT if n >= 5 else SOUND_SHORT.get(n, SOUND_SHORT[0])
-            if s > best:
-                best, reading = s, la if la != "native" else lb
+    sa, sb = sound_data(a.original, target), sound_data(b.original, target)
+    ranked = sorted(
+        ((token_sort_ratio(x[3], y[3]), k, x, y) for k, (x, y) in enumerate(product(sa, sb))),
+        reverse=True,
+    )
+    # readings that far apart do not reach a score worth having (nor min_score)
+    floor = max(SOUND_FLOOR, 100.0 * min_score - 10.0)
+    pairs = [(x, y) for r, _, x, y in ranked[:SOUND_READINGS_COMPARED] if r >= floor]
+    best, reading = 0.0, ""
+    for (la, da, na, _), (lb, db, nb, _) in pairs:
+        s = _compare_variant(da, db, False, SOUND_JOINED_MIN)[0]
+        # few consonants are weak evidence: short keys meet by chance
+        n = min(na, nb)
+        s *= SOUND_WEIGHT if n >= 5 else SOUND_SHORT.get(n, SOUND_SHORT[0])
+        if s > best:
+            best, reading = s, la if la != "native" else lb
     return best, reading
 
 
@@ -317,13 +348,15 @@ def compare_names_at_least(
     min_score: float,
     data_a: tuple[VariantData, ...] | None = None,
     data_b: tuple[VariantData, ...] | None = None,
+    sound_only: bool = False,
 ) -> NameComparison | None:
     """``compare_names(a, b)``, or ``None`` when its score is certainly below ``min_score``.
 
     The word alignment bounds the final score from above (penalties only lower
     it), so the notes are only worked out for pairs that can reach ``min_score``:
     blocking candidates are mostly rejected, and cheaply. ``data_a`` / ``data_b``
-    may pass ``variant_data`` of the names already made.
+    may pass ``variant_data`` of the names already made. ``sound_only``: the pair
+    was found by sound alone, so its spellings are not compared (they differ).
     """
     if a.empty or b.empty:
         if min_score > 0.0:
@@ -338,16 +371,16 @@ def compare_names_at_least(
         data_b = variant_data(b)
     strict = a.vietnamese_like and b.vietnamese_like
     best: tuple[float, int, int, list[tuple[int, int, float]], bool] = (-1.0, 0, 0, [], False)
-    for ia, da in enumerate(data_a):
+    for ia, da in enumerate(data_a if not sound_only else ()):
         for ib, db in enumerate(data_b):
             s, pairs, joined = _compare_variant(da, db, strict)
             if s > best[0]:
                 best = (s, ia, ib, pairs, joined)
     score, ia, ib, pairs, joined = best
     reading = ""
-    if score < 0.999 and compared_by_sound(a, b) and not _names_conflict(a, b, ia, ib):
-        by_sound, how_read = _compare_by_sound(a, b)
-        if by_sound > score:
+    if score < SOUND_NOT_NEEDED and compared_by_sound(a, b):
+        by_sound, how_read = _compare_by_sound(a, b, min_score)
+        if by_sound > score and not _names_conflict(a, b, ia, ib):
             score, reading, joined = by_sound, how_read, False
     if score < min_score and min_score > 0.0:
         return None

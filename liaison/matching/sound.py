@@ -42,8 +42,9 @@ LATIN_LANGUAGES: dict[str, str] = {
 }
 #: the source languages tried for a Latin name compared with each script
 TARGET_LANGUAGES: dict[str, tuple[str, ...]] = {
-    # most specific first: a tie names the language that explains the spelling best
-    "cyrillic": ("vi", "ja", "pl", "de", "fr", "es", "it", "lo", "en"),
+    # most specific first: a tie names the language that explains the spelling best;
+    # names of Vietnamese syllables only are read by the first two
+    "cyrillic": ("vi", "lo", "ja", "pl", "de", "fr", "es", "it", "en"),
     # Lao writes European names as English reads them, Vietnamese d/gi as y, -nh as -y
     "lao": ("vl", "lo", "fr", "es", "it", "en"),
 }
@@ -174,6 +175,7 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         *_COMMON,
     ),
     "es": _rules(
+        (r"^hu(?=[aeiou])|(?<=[aeiou])hu(?=[aeiou])", "V"),
         (r"ch", "S"),
         (r"ll", "Y"),
         (r"qu|gu(?=[ei])", "K"),
@@ -322,7 +324,15 @@ _CYR = {
     "ґ": "K",
     "ў": "V",
 }
-_CYR_PAIRS = _rules((r"тх", "T"), (r"пх", "P"), (r"кх", "K"), (r"дж|дз", "S"), (r"нг", "N"))
+_CYR_PAIRS = _rules(
+    (r"тх", "T"),
+    (r"пх", "P"),
+    (r"кх", "K"),
+    (r"дж|дз", "S"),
+    (r"нг", "N"),
+    # English w is written у before a vowel (Уилтшир, Корнуолл, Суэйф)
+    (r"(?<![аеёиоуыэюя])у(?=[эиоа])", "V"),
+)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -407,6 +417,13 @@ def lao_key(word: str) -> str:
             pending = _LAO_PRE[c]
             i += 1
             continue
+        if c == "ົ" and nxt == "າ":  # ເ◌ົາ is "ao", not e-o-a
+            if out and out[-1] == "e":
+                out[-1] = "a"
+            else:
+                out.append("a")
+            i += 2
+            continue
         if c in _LAO_VOWEL:
             out.append(_LAO_VOWEL[c])
             i += 1
@@ -421,8 +438,11 @@ def lao_key(word: str) -> str:
                 out.append("o" if c != "ຍ" else "e")
             else:
                 out.append(_LAO_CONS[c])
-            # a cluster (ກຣ, ປລ, ຄວ) takes the vowel written before both
-            if pending and nxt not in ("ຣ", "ລ", "ຼ"):
+            # a cluster (ໂບຣກ: bro-k) takes the vowel written before both; ຣ/ລ with a
+            # vowel of its own starts the next syllable (ມາເຕຣາ: ma-te-ra)
+            after = chars[i + 2] if i + 2 < n else ""
+            cluster = nxt == "ຼ" or (nxt in ("ຣ", "ລ") and after not in _LAO_VOWEL)
+            if pending and not cluster:
                 out.append(pending)
                 pending = ""
             i += 1
@@ -437,6 +457,7 @@ _LAO_FINAL = {"V": "P", "F": "P", "L": "N", "S": "T"}
 _AFTER_CONSONANT_V = re.compile("(?<=[A-Z])V")
 
 
+@functools.lru_cache(maxsize=200_000)
 def lao_target(key: str) -> str:
     """A key as Lao script can write it: the closing consonants Lao has (p t k m n ng)
     and w after a consonant as a vowel (Kwania -> ຄວາເນຍ, Kiev -> ຂຽບ, Kidal -> ຄິດານ)."""
@@ -452,6 +473,7 @@ def lao_target(key: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonant classes of a key (vowels dropped): the blocking key."""
     return "".join(ch for ch in key if ch.isupper())

@@ -13,7 +13,15 @@ import re
 
 from anyascii import anyascii
 
-from .names import _HYPHEN, _PATRONYMIC, NameKeys, NameToken, _split_words, phonetic
+from .names import (
+    _HYPHEN,
+    _PATRONYMIC,
+    _VI_SYLLABLE,
+    NameKeys,
+    _split_words,
+    fold_vietnamese,
+    phonetic,
+)
 from .scripts import Script, _char_script
 from .sound import (
     LATIN_LANGUAGES,
@@ -29,8 +37,10 @@ _LATINISH = frozenset({Script.LATIN, Script.VIETNAMESE})
 _NATIVE = frozenset({Script.CYRILLIC, Script.LAO})
 _NON_LETTER = re.compile(r"[^a-z]+")
 
-#: a sound variant: (how the name was read, its tokens)
-SoundVariant = tuple[str, tuple[NameToken, ...]]
+#: one word of a sound variant: (key, optional) – optional: a patronymic
+SoundWord = tuple[str, bool]
+#: a sound variant: (how the name was read, its words)
+SoundVariant = tuple[str, tuple[SoundWord, ...]]
 
 
 def sound_side(keys: NameKeys) -> str:
@@ -48,11 +58,13 @@ def compared_by_sound(a: NameKeys, b: NameKeys) -> bool:
     return bool(sa and sb) and (sa != sb or a.script != b.script)
 
 
-def _parts(text: str) -> list[str]:
-    out: list[str] = []
+@functools.lru_cache(maxsize=4096)
+def _parts(text: str) -> tuple[tuple[str, Script], ...]:
+    """Words (hyphenated parts apart) with their script; cached for the two targets."""
+    out: list[tuple[str, Script]] = []
     for word in _split_words(text):
-        out.extend(p for p in _HYPHEN.split(word) if p)
-    return out
+        out.extend((p, _part_script(p)) for p in _HYPHEN.split(word) if p)
+    return tuple(out)
 
 
 def _part_script(part: str) -> Script:
@@ -63,15 +75,11 @@ def _part_script(part: str) -> Script:
     return Script.UNKNOWN
 
 
-def _token(part: str, key: str) -> NameToken:
-    fold = _NON_LETTER.sub("", anyascii(part).lower())
-    return NameToken(
-        marked=part.lower(),
-        fold="~" + key,
-        phon=key,
-        has_marks=False,
-        optional=bool(_PATRONYMIC.search(phonetic(fold))) and len(fold) >= 7,
-    )
+def _optional(part: str, script: Script) -> bool:
+    """A patronymic: it may be missing on the other side, as in the spelling comparison."""
+    if script is not Script.CYRILLIC or len(part) < 7:
+        return False
+    return bool(_PATRONYMIC.search(phonetic(_NON_LETTER.sub("", anyascii(part).lower()))))
 
 
 def sound_target(a: NameKeys, b: NameKeys) -> str:
@@ -87,60 +95,92 @@ def sound_variants(text: str, target: str = "cyrillic") -> tuple[SoundVariant, .
     words are read by the languages that script's writers expect, and compared with
     Lao script, closing consonants are those Lao writes.
     """
-    parts = [(p, _part_script(p)) for p in _parts(text)]
+    parts = _parts(text)
     if not parts:
         return ()
     latin = any(s is Script.LATIN for _, s in parts)
-    langs = list(TARGET_LANGUAGES[target]) if latin else ["native"]
-    to_lao = target == "lao"
-    out: dict[tuple[str, ...], SoundVariant] = {}
-    for lang in langs:
-        tokens = []
-        for part, script in parts:
-            if script is Script.CYRILLIC:
-                key = cyrillic_key(part)
-            elif script is Script.LAO:
-                key = lao_key(part)
-            elif script is Script.LATIN:
-                key = latin_key(part, lang)
-            else:
-                key = ""
-            if key and (to_lao or script is Script.LAO):
-                key = lao_target(key)
-            if key:
-                tokens.append(_token(part, key))
-        sig = tuple(t.phon for t in tokens)
-        if tokens and sig not in out:
-            out[sig] = (lang, tuple(tokens))
-    return tuple(out.values())
+    width = len(TARGET_LANGUAGES[target]) if latin else 1
+    if latin and len(parts) > 1 and all(_vietnamese_syllable(p) for p, _ in parts):
+        # Nguyễn Văn Hùng is read as Vietnamese (or Lao) spelling, not as French or Polish
+        width = 2
+    # per word its key under each reading (cached per word), then one reading per name
+    columns = [_word_keys(part, script, target, width) for part, script in parts]
+    langs = TARGET_LANGUAGES[target][:width] if latin else ("native",)
+    out: dict[tuple[SoundWord, ...], str] = {}
+    for lang, sig in zip(langs, zip(*columns, strict=True), strict=True):
+        if sig not in out:
+            out[sig] = lang
+    return tuple(
+        (lang, words)
+        for lang, words in ((g, tuple(w for w in s if w[0])) for s, g in out.items())
+        if words
+    )
+
+
+@functools.lru_cache(maxsize=100_000)
+def _vietnamese_syllable(part: str) -> bool:
+    return bool(_VI_SYLLABLE.match(fold_vietnamese(part)))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_keys(part: str, script: Script, target: str, width: int) -> tuple[SoundWord, ...]:
+    """One word under each of ``width`` readings (the same for non-Latin words)."""
+    if script is Script.LATIN:
+        keys = tuple(latin_key(part, lang) for lang in TARGET_LANGUAGES[target][:width])
+    elif script is Script.CYRILLIC:
+        keys = (cyrillic_key(part),) * width
+    elif script is Script.LAO:
+        keys = (lao_key(part),) * width
+    else:
+        keys = ("",) * width
+    if target == "lao" or script is Script.LAO:
+        keys = tuple(lao_target(k) if k else k for k in keys)
+    optional = _optional(part, script)
+    return tuple((k, optional) for k in keys)
+
+
+def all_sound_variants(text: str) -> tuple[SoundVariant, ...]:
+    """The variants a name can meet another script with: a Latin name both targets' readings,
+    a Cyrillic or Lao name its own reading."""
+    variants = sound_variants(text, "cyrillic")
+    if variants and variants[0][0] == "native":
+        return variants if not any(_is_lao(ch) for ch in text) else sound_variants(text, "lao")
+    return variants + sound_variants(text, "lao")
+
+
+def _is_lao(ch: str) -> bool:
+    return "\u0e80" <= ch <= "\u0eff"
 
 
 def sound_blocking_keys(text: str) -> list[str]:
     """Blocking keys from the consonant skeletons of the sound variants.
 
-    The first six consonants of the joined name, in written and in sorted word order,
-    each also with one consonant left out (so one differing consonant still meets).
+    The first six consonants of the joined name, also with one consonant left out
+    when four or more (so one differing consonant still meets), and in sorted word order.
     """
     keys: set[str] = set()
-    variants = sound_variants(text, "cyrillic") + sound_variants(text, "lao")
-    for _, tokens in variants:
-        core = [t for t in tokens if not t.optional] or list(tokens)
-        skels = [skeleton(t.phon) for t in core]
-        for tag, joined in (("J", "".join(skels)), ("O", "".join(sorted(skels)))):
-            head = joined[:6]
-            if len(head) < 2:
-                continue
-            keys.add(f"{tag}:{head}")
-            if len(head) >= 3:
-                for i in range(len(head)):
-                    keys.add(f"{tag}:{head[:i]}{head[i + 1 :]}")
-    return sorted(keys)
+    variants = all_sound_variants(text)
+    seen: set[tuple[str, ...]] = set()
+    for _, words in variants:
+        core = [k for k, opt in words if not opt] or [k for k, _ in words]
+        skels = [skeleton(k) for k in core]
+        if tuple(skels) in seen:
+            continue
+        seen.add(tuple(skels))
+        head = "".join(skels)[:6]
+        if len(head) >= 2:
+            keys.add("J:" + head)
+            if len(head) >= 4:
+                keys.update(["J:" + head[:i] + head[i + 1 :] for i in range(len(head))])
+        if len(skels) > 1:
+            keys.add("O:" + "".join(sorted(skels))[:6])
+    return list(keys)
 
 
 def sound_text(text: str) -> list[str]:
     """Joined sound keys of each variant (for the prefilter)."""
-    variants = sound_variants(text, "cyrillic") + sound_variants(text, "lao")
-    return list(dict.fromkeys("".join(t.phon for t in v if not t.optional) for _, v in variants))
+    variants = all_sound_variants(text)
+    return list(dict.fromkeys("".join(k for k, opt in v if not opt) for _, v in variants))
 
 
 def reading_label(lang: str) -> str:
