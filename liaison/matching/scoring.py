@@ -70,9 +70,9 @@ USUALLY_MARKED = frozenset(
 TOKEN_MIN = 0.7
 
 #: A comparison by sound keys (coarser than spellings) counts this much of a spelling match.
-SOUND_WEIGHT = 0.96
+SOUND_WEIGHT = 0.98
 #: the same for names of fewer than five consonants (by count)
-SOUND_SHORT = {4: 0.94, 3: 0.9, 2: 0.86, 1: 0.8, 0: 0.8}
+SOUND_SHORT = {4: 0.96, 3: 0.93, 2: 0.9, 1: 0.84, 0: 0.84}
 #: share of the consonants in the similarity of two sound keys (the rest: the whole key)
 SOUND_CONSONANTS = 0.5
 #: sound keys are short (one letter a vowel run): joined names are compared from this length
