@@ -152,19 +152,25 @@ class NameBlocker:
             self._sound_texts[nid] = sound_text(keys.original)
         return nid
 
-    def sound_candidates(self, keys: NameKeys) -> list[int]:
-        """Ids of names in another script whose sound keys meet those of ``keys``."""
+    def _sound_found(self, keys: NameKeys) -> set[int]:
+        """Ids of names in another script sharing a (not too common) sound key with ``keys``."""
         side = sound_side(keys)
         if not side:
-            return []
+            return set()
         space = self._sound["native" if side == "latin" else "latin"]
-        if not space:
-            return []
         found: set[int] = set()
+        if not space:
+            return found
         for k in sound_blocking_keys(keys.original):
             ids = space.get(k)
             if ids and len(ids) <= SOUND_KEY_MAX:
                 found.update(ids)
+        return found
+
+    def sound_candidates(self, keys: NameKeys, found: set[int] | None = None) -> list[int]:
+        """Ids of names in another script whose sound keys meet those of ``keys`` (closest)."""
+        if found is None:
+            found = self._sound_found(keys)
         if len(found) <= 8:
             return sorted(found)
         cand = sorted(found)
@@ -240,22 +246,28 @@ class NameBlocker:
         return [cand[k] for k in keep.tolist()]
 
     def similar(self, keys: NameKeys, min_score: float) -> list[tuple[int, NameComparison]]:
-        """Names whose full comparison with ``keys`` reaches ``min_score``."""
+        """Names whose full comparison with ``keys`` reaches ``min_score``.
+
+        Names in another script are compared by sound too when they share a sound key.
+        """
         cand = self.candidates(keys)
         if len(cand) > 8:
             cand = self._prefilter(keys, cand)
+        found = self._sound_found(keys)
         out: list[tuple[int, NameComparison]] = []
         names, data = self.names, self._data
         own = variant_data(keys)
         for nid in cand:
-            cmp = compare_names_at_least(keys, names[nid], min_score, own, data[nid])
+            cmp = compare_names_at_least(
+                keys, names[nid], min_score, own, data[nid], by_sound=nid in found
+            )
             if cmp is not None and cmp.score >= min_score:
                 out.append((nid, cmp))
-        # Names in the other script by sound, unless a spelling already matched closely.
-        if any(cmp.score >= SOUND_NOT_NEEDED for _, cmp in out):
+        # Names found by sound alone, unless a spelling already matched closely.
+        if not found or any(cmp.score >= SOUND_NOT_NEEDED for _, cmp in out):
             return out
         seen = set(cand)
-        by_sound = [nid for nid in self.sound_candidates(keys) if nid not in seen]
+        by_sound = [nid for nid in self.sound_candidates(keys, found) if nid not in seen]
         # spellings are compared too only where they are close (prefilter, C speed)
         close = set(self._prefilter(keys, by_sound)) if by_sound else set()
         for nid in by_sound:

@@ -349,6 +349,7 @@ def compare_names_at_least(
     data_a: tuple[VariantData, ...] | None = None,
     data_b: tuple[VariantData, ...] | None = None,
     sound_only: bool = False,
+    by_sound: bool = True,
 ) -> NameComparison | None:
     """``compare_names(a, b)``, or ``None`` when its score is certainly below ``min_score``.
 
@@ -356,7 +357,8 @@ def compare_names_at_least(
     it), so the notes are only worked out for pairs that can reach ``min_score``:
     blocking candidates are mostly rejected, and cheaply. ``data_a`` / ``data_b``
     may pass ``variant_data`` of the names already made. ``sound_only``: the pair
-    was found by sound alone, so its spellings are not compared (they differ).
+    was found by sound alone, so its spellings are not compared (they differ);
+    ``by_sound=False``: the names share no sound key, so they are not compared by sound.
     """
     if a.empty or b.empty:
         if min_score > 0.0:
@@ -378,10 +380,10 @@ def compare_names_at_least(
                 best = (s, ia, ib, pairs, joined)
     score, ia, ib, pairs, joined = best
     reading = ""
-    if score < SOUND_NOT_NEEDED and compared_by_sound(a, b):
-        by_sound, how_read = _compare_by_sound(a, b, min_score)
-        if by_sound > score and not _names_conflict(a, b, ia, ib):
-            score, reading, joined = by_sound, how_read, False
+    if by_sound and score < SOUND_NOT_NEEDED and compared_by_sound(a, b):
+        sound_score, how_read = _compare_by_sound(a, b, min_score)
+        if sound_score > score and not _names_conflict(a, b, ia, ib):
+            score, reading, joined = sound_score, how_read, False
     if score < min_score and min_score > 0.0:
         return None
     va, vb = a.variants[ia], b.variants[ib]

@@ -110,11 +110,12 @@ def sound_variants(text: str, target: str = "cyrillic") -> tuple[SoundVariant, .
     for lang, sig in zip(langs, zip(*columns, strict=True), strict=True):
         if sig not in out:
             out[sig] = lang
-    return tuple(
-        (lang, words)
-        for lang, words in ((g, tuple(w for w in s if w[0])) for s, g in out.items())
-        if words
-    )
+    result = []
+    for sig, lang in out.items():
+        words = sig if all(k for k, _ in sig) else tuple(w for w in sig if w[0])
+        if words:
+            result.append((lang, words))
+    return tuple(result)
 
 
 @functools.lru_cache(maxsize=100_000)
