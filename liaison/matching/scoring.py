@@ -241,6 +241,8 @@ def _compare_by_sound(a: NameKeys, b: NameKeys, min_score: float = -1.0) -> tupl
 
 def _names_conflict(a: NameKeys, b: NameKeys, ia: int, ib: int) -> bool:
     """Two different known given names (Ilya/Yuri): the spellings said so, sound may not undo it."""
+    if Script.CYRILLIC not in (a.script, b.script):
+        return False  # the known given names are Russian ones
     return any(
         is_given_name_conflict(x.phon, y.phon) for x in a.variants[ia] for y in b.variants[ib]
     )

@@ -22,7 +22,7 @@ from .names import (
     fold_vietnamese,
     phonetic,
 )
-from .scripts import Script, _char_script
+from .scripts import Script, _char_script, has_vietnamese_marks
 from .sound import (
     LATIN_LANGUAGES,
     TARGET_LANGUAGES,
@@ -101,8 +101,9 @@ def sound_variants(text: str, target: str = "cyrillic") -> tuple[SoundVariant, .
     latin = any(s is Script.LATIN for _, s in parts)
     width = len(TARGET_LANGUAGES[target]) if latin else 1
     if latin and len(parts) > 1 and all(_vietnamese_syllable(p) for p, _ in parts):
-        # Nguyễn Văn Hùng is read as Vietnamese (or Lao) spelling, not as French or Polish
-        width = 2
+        # Nguyen Van Hung is read as Vietnamese (or Lao) spelling, not as French or Polish;
+        # with Vietnamese marks (Nguyễn Văn Hùng) as Vietnamese only
+        width = 1 if has_vietnamese_marks(text) else 2
     # per word its key under each reading (cached per word), then one reading per name
     columns = [_word_keys(part, script, target, width) for part, script in parts]
     langs = TARGET_LANGUAGES[target][:width] if latin else ("native",)
