@@ -44,6 +44,7 @@ from .scoring import (
     score_prepared,
     variant_data,
 )
+from .soundnames import sound_blocking_keys, sound_side, sound_text
 
 #: single-word keys shared by more names than this are not used for candidates
 RARE_TOKEN_MAX = 300
@@ -51,6 +52,14 @@ RARE_TOKEN_MAX = 300
 PAIR_MAX = 5000
 #: prefilter cut-off (0..100, token-sort ratio on phonetic keys)
 PREFILTER_CUTOFF = 70.0
+#: sound keys shared by more names than this are not used for candidates
+SOUND_KEY_MAX = 500
+#: prefilter cut-off on joined sound keys (0..100)
+SOUND_PREFILTER_CUTOFF = 72.0
+#: at most this many names found by sound are compared in full (closest first)
+SOUND_CANDIDATES_MAX = 30
+#: a name matched this well by spelling needs no search by sound
+SOUND_NOT_NEEDED = 0.95
 
 
 def blocking_keys(keys: NameKeys) -> tuple[list[str], list[str], list[str]]:
@@ -101,6 +110,12 @@ class NameBlocker:
         self._strict: dict[str, list[int]] = defaultdict(list)
         self._fuzzy_vi: dict[str, list[int]] = defaultdict(list)
         self._fuzzy_other: dict[str, list[int]] = defaultdict(list)
+        # sound keys of Latin and of Cyrillic/Lao names, looked up across (see soundnames)
+        self._sound: dict[str, dict[str, list[int]]] = {
+            "latin": defaultdict(list),
+            "native": defaultdict(list),
+        }
+        self._sound_texts: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -129,7 +144,52 @@ class NameBlocker:
             target[k].append(nid)
         for k in rare:
             target[k].append(nid)
+        side = sound_side(keys)
+        if side:
+            space = self._sound[side]
+            for k in sound_blocking_keys(keys.original):
+                space[k].append(nid)
+            self._sound_texts[nid] = sound_text(keys.original)
         return nid
+
+    def _sound_found(self, keys: NameKeys) -> set[int]:
+        """Ids of names in another script sharing a (not too common) sound key with ``keys``."""
+        side = sound_side(keys)
+        if not side:
+            return set()
+        space = self._sound["native" if side == "latin" else "latin"]
+        found: set[int] = set()
+        if not space:
+            return found
+        for k in sound_blocking_keys(keys.original):
+            ids = space.get(k)
+            if ids and len(ids) <= SOUND_KEY_MAX:
+                found.update(ids)
+        return found
+
+    def sound_candidates(self, keys: NameKeys, found: set[int] | None = None) -> list[int]:
+        """Ids of names in another script whose sound keys meet those of ``keys`` (closest)."""
+        if found is None:
+            found = self._sound_found(keys)
+        if len(found) <= 8:
+            return sorted(found)
+        cand = sorted(found)
+        texts = self._sound_texts
+        flat = [(nid, t) for nid in cand for t in texts.get(nid, ())]
+        query = sound_text(keys.original)
+        if not flat or not query:
+            return []
+        scores = process.cdist(
+            query,
+            [t for _, t in flat],
+            scorer=fuzz.ratio,
+            score_cutoff=SOUND_PREFILTER_CUTOFF,
+            dtype=np.uint8,
+        ).max(axis=0)
+        keep = np.flatnonzero(scores)
+        if len(keep) > SOUND_CANDIDATES_MAX:
+            keep = keep[np.argsort(-scores[keep], kind="stable")[:SOUND_CANDIDATES_MAX]]
+        return sorted({flat[k][0] for k in keep.tolist()})
 
     def candidates(self, keys: NameKeys) -> list[int]:
         """Ids of names sharing a (not too common) blocking key with ``keys``."""
@@ -186,17 +246,34 @@ class NameBlocker:
         return [cand[k] for k in keep.tolist()]
 
     def similar(self, keys: NameKeys, min_score: float) -> list[tuple[int, NameComparison]]:
-        """Names whose full comparison with ``keys`` reaches ``min_score``."""
+        """Names whose full comparison with ``keys`` reaches ``min_score``.
+
+        Names in another script are compared by sound too when they share a sound key.
+        """
         cand = self.candidates(keys)
-        if not cand:
-            return []
         if len(cand) > 8:
             cand = self._prefilter(keys, cand)
-        out = []
+        found = self._sound_found(keys)
+        out: list[tuple[int, NameComparison]] = []
         names, data = self.names, self._data
         own = variant_data(keys)
         for nid in cand:
-            cmp = compare_names_at_least(keys, names[nid], min_score, own, data[nid])
+            cmp = compare_names_at_least(
+                keys, names[nid], min_score, own, data[nid], by_sound=nid in found
+            )
+            if cmp is not None and cmp.score >= min_score:
+                out.append((nid, cmp))
+        # Names found by sound alone, unless a spelling already matched closely.
+        if not found or any(cmp.score >= SOUND_NOT_NEEDED for _, cmp in out):
+            return out
+        seen = set(cand)
+        by_sound = [nid for nid in self.sound_candidates(keys, found) if nid not in seen]
+        # spellings are compared too only where they are close (prefilter, C speed)
+        close = set(self._prefilter(keys, by_sound)) if by_sound else set()
+        for nid in by_sound:
+            cmp = compare_names_at_least(
+                keys, names[nid], min_score, own, data[nid], sound_only=nid not in close
+            )
             if cmp is not None and cmp.score >= min_score:
                 out.append((nid, cmp))
         return out

@@ -5,13 +5,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import product
 
 from rapidfuzz.distance import Indel
+from rapidfuzz.fuzz import token_sort_ratio
 
 from .dates import DATE_NOTES, DateRelation, PartialDate, compare_dates, parse_date
 from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
 from .names import NameKeys, NameToken, is_gender_pair, is_given_name_conflict, name_keys
 from .scripts import Script
+from .sound import skeleton as sound_skeleton
+from .soundnames import compared_by_sound, reading_label, sound_target, sound_variants
+from .transcribe import spelled_back
 
 #: Default decision threshold for ``liaison screen`` and alerts (tuned on the
 #: labelled evaluation set, see docs/matching.md).
@@ -63,6 +68,21 @@ USUALLY_MARKED = frozenset(
 
 #: Token similarity below this counts as "different word".
 TOKEN_MIN = 0.7
+
+#: A comparison by sound keys (coarser than spellings) counts this much of a spelling match.
+SOUND_WEIGHT = 0.98
+#: the same for names of fewer than five consonants (by count)
+SOUND_SHORT = {4: 0.96, 3: 0.93, 2: 0.9, 1: 0.84, 0: 0.84}
+#: share of the consonants in the similarity of two sound keys (the rest: the whole key)
+SOUND_CONSONANTS = 0.5
+#: sound keys are short (one letter a vowel run): joined names are compared from this length
+SOUND_JOINED_MIN = 5
+#: readings of a pair compared word by word (the closest as whole keys)
+SOUND_READINGS_COMPARED = 2
+#: readings further apart than this (token-sort ratio 0..100) are not compared
+SOUND_FLOOR = 50.0
+#: a spelling comparison this good is not compared again by sound
+SOUND_NOT_NEEDED = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +151,13 @@ class MatchResult:
     def explanation(self) -> str:
         return "; ".join(self.reasons)
 
+    @property
+    def probability(self) -> float:
+        """Calibrated probability that the pair is the same person (see ``calibration``)."""
+        from .calibration import probability  # calibration imports this module
+
+        return probability(self.score)
+
 
 @functools.lru_cache(maxsize=1_000_000)
 def _phon_sim(a: str, b: str, strict: bool) -> float:
@@ -141,6 +168,11 @@ def _phon_sim(a: str, b: str, strict: bool) -> float:
         return 0.0
     if is_given_name_conflict(a, b) or is_gender_pair(a, b):
         return 0.0
+    if not a.islower() and not b.islower():
+        # sound keys (upper-case consonant classes): consonants weigh more than vowels
+        return SOUND_CONSONANTS * Indel.normalized_similarity(
+            sound_skeleton(a), sound_skeleton(b)
+        ) + (1.0 - SOUND_CONSONANTS) * Indel.normalized_similarity(a, b)
     return Indel.normalized_similarity(a, b)
 
 
@@ -151,15 +183,73 @@ _Word = tuple[str, str, int, bool]
 VariantData = tuple[tuple[_Word, ...], str, float | None]
 
 
+def _tokens_data(v: Sequence[NameToken]) -> VariantData:
+    words = tuple((t.fold, t.phon, len(t.phon), t.optional) for t in v)
+    joined = "".join([t.phon for t in v if not t.optional])
+    total = None if any(t.optional for t in v) else sum([float(len(t.phon)) for t in v])
+    return (words, joined, total)
+
+
 def variant_data(keys: NameKeys) -> tuple[VariantData, ...]:
     """The variants of a name prepared for :func:`compare_names_at_least` (cache per name)."""
+    return tuple(_tokens_data(v) for v in keys.variants)
+
+
+#: a sound variant ready to compare: (reading, data, consonants in the joined key, words)
+_SoundData = tuple[str, VariantData, int, str]
+
+
+@functools.lru_cache(maxsize=100_000)
+def sound_data(text: str, target: str = "cyrillic") -> tuple[_SoundData, ...]:
+    """Sound variants of a name (see ``soundnames``) prepared for comparison."""
     out = []
-    for v in keys.variants:
-        words = tuple((t.fold, t.phon, len(t.phon), t.optional) for t in v)
-        joined = "".join([t.phon for t in v if not t.optional])
-        total = None if any(t.optional for t in v) else sum([float(len(t.phon)) for t in v])
-        out.append((words, joined, total))
+    for lang, words in sound_variants(text, target):
+        data: VariantData = (
+            tuple(("~" + k, k, len(k), opt) for k, opt in words),
+            "".join([k for k, opt in words if not opt]),
+            None if any(opt for _, opt in words) else float(sum(len(k) for k, _ in words)),
+        )
+        out.append((lang, data, _consonants(data[1]), " ".join(k for k, _ in words)))
     return tuple(out)
+
+
+def _compare_by_sound(a: NameKeys, b: NameKeys, min_score: float = -1.0) -> tuple[float, str]:
+    """Best sound comparison of two names in different scripts: ``(score, reading)``.
+
+    Of all pairs of readings, only the two closest (token-sort ratio, C speed) are
+    compared word by word, and none when even those are far apart.
+    """
+    target = sound_target(a, b)
+    sa, sb = sound_data(a.original, target), sound_data(b.original, target)
+    ranked = sorted(
+        ((token_sort_ratio(x[3], y[3]), k, x, y) for k, (x, y) in enumerate(product(sa, sb))),
+        reverse=True,
+    )
+    # readings that far apart do not reach a score worth having (nor min_score)
+    floor = max(SOUND_FLOOR, 100.0 * min_score - 10.0)
+    pairs = [(x, y) for r, _, x, y in ranked[:SOUND_READINGS_COMPARED] if r >= floor]
+    best, reading = 0.0, ""
+    for (la, da, na, _), (lb, db, nb, _) in pairs:
+        s = _compare_variant(da, db, False, SOUND_JOINED_MIN)[0]
+        # few consonants are weak evidence: short keys meet by chance
+        n = min(na, nb)
+        s *= SOUND_WEIGHT if n >= 5 else SOUND_SHORT.get(n, SOUND_SHORT[0])
+        if s > best:
+            best, reading = s, la if la != "native" else lb
+    return best, reading
+
+
+def _names_conflict(a: NameKeys, b: NameKeys, ia: int, ib: int) -> bool:
+    """Two different known given names (Ilya/Yuri): the spellings said so, sound may not undo it."""
+    if Script.CYRILLIC not in (a.script, b.script):
+        return False  # the known given names are Russian ones
+    return any(
+        is_given_name_conflict(x.phon, y.phon) for x in a.variants[ia] for y in b.variants[ib]
+    )
+
+
+def _consonants(key: str) -> int:
+    return sum(1 for ch in key if ch.isupper())
 
 
 def _align(
@@ -203,7 +293,7 @@ def _weight_sum(words: tuple[_Word, ...], matched: set[int]) -> float:
 
 
 def _compare_variant(
-    da: VariantData, db: VariantData, strict: bool
+    da: VariantData, db: VariantData, strict: bool, joined_min: int = 8
 ) -> tuple[float, list[tuple[int, int, float]], bool]:
     ta, ja, total_a = da
     tb, jb, total_b = db
@@ -219,7 +309,7 @@ def _compare_variant(
     # Word boundaries may differ ("Thong Loun" / "Thongloun"): compare joined strings,
     # in the original order and in the aligned order, ignoring optional words. Only
     # trusted for long enough strings, slightly discounted.
-    if not strict and min(len(ja), len(jb)) >= 8:
+    if not strict and min(len(ja), len(jb)) >= joined_min:
         j_score = Indel.normalized_similarity(ja, jb)
         if len(pairs) == min(len(ta), len(tb)) and pairs:
             mb = {j for _, j, _ in pairs}
@@ -260,13 +350,17 @@ def compare_names_at_least(
     min_score: float,
     data_a: tuple[VariantData, ...] | None = None,
     data_b: tuple[VariantData, ...] | None = None,
+    sound_only: bool = False,
+    by_sound: bool = True,
 ) -> NameComparison | None:
     """``compare_names(a, b)``, or ``None`` when its score is certainly below ``min_score``.
 
     The word alignment bounds the final score from above (penalties only lower
     it), so the notes are only worked out for pairs that can reach ``min_score``:
     blocking candidates are mostly rejected, and cheaply. ``data_a`` / ``data_b``
-    may pass ``variant_data`` of the names already made.
+    may pass ``variant_data`` of the names already made. ``sound_only``: the pair
+    was found by sound alone, so its spellings are not compared (they differ);
+    ``by_sound=False``: the names share no sound key, so they are not compared by sound.
     """
     if a.empty or b.empty:
         if min_score > 0.0:
@@ -281,12 +375,17 @@ def compare_names_at_least(
         data_b = variant_data(b)
     strict = a.vietnamese_like and b.vietnamese_like
     best: tuple[float, int, int, list[tuple[int, int, float]], bool] = (-1.0, 0, 0, [], False)
-    for ia, da in enumerate(data_a):
+    for ia, da in enumerate(data_a if not sound_only else ()):
         for ib, db in enumerate(data_b):
             s, pairs, joined = _compare_variant(da, db, strict)
             if s > best[0]:
                 best = (s, ia, ib, pairs, joined)
     score, ia, ib, pairs, joined = best
+    reading = ""
+    if by_sound and score < SOUND_NOT_NEEDED and compared_by_sound(a, b):
+        sound_score, how_read = _compare_by_sound(a, b, min_score)
+        if sound_score > score and not _names_conflict(a, b, ia, ib):
+            score, reading, joined = sound_score, how_read, False
     if score < min_score and min_score > 0.0:
         return None
     va, vb = a.variants[ia], b.variants[ib]
@@ -327,6 +426,18 @@ def compare_names_at_least(
     how = (
         "after romanisation" if cross else "after folding marks" if a.original != b.original else ""
     )
+    if reading:
+        sounds = "names sound alike across scripts"
+        if score < 0.85:
+            sounds = "names differ"
+        notes.insert(0, sounds if exact else f"{sounds} ({score:.2f})")
+        cyrillic = a if a.script is Script.CYRILLIC else b if b.script is Script.CYRILLIC else None
+        back = spelled_back(cyrillic.original, reading) if cyrillic is not None else ""
+        notes.append(
+            f"Latin name read as {reading_label(reading)}"
+            + (f" (the Cyrillic spelled back: {back})" if back else "")
+        )
+        return NameComparison(max(0.0, min(1.0, score - penalty)), tuple(notes))
     if exact:
         notes.insert(0, f"names equal {how}".strip())
     elif score >= 0.85:

@@ -70,3 +70,34 @@ def test_tone_conflict_carried_by_identity_document() -> None:
 def test_missing_marks_do_not_conflict() -> None:
     assert score_names("Nguyen Van Hung", "Nguyễn Văn Hùng").score == 1.0
     assert score_names("NGUYEN THI HOA", "Nguyễn Thị Hòa").score == 1.0
+
+
+FOREIGN = DEV.with_name("foreign.csv")
+
+# Foreign names in Cyrillic / Lao script, from the tuning part of foreign.csv.
+FOREIGN_CASES = [
+    ("lof3025", "Água Grande", "ອາກວາ ກຣານເດ"),
+    ("lof3266", "Yvelines", "ອີເວລິນ"),
+    ("lof2286", "Yamaguchi", "ຢາມາກຸຈິ"),
+    ("lof3242", "Eşfahān", "ອິສຟາຮານ"),
+    ("lof0258", "Cross River", "ຄຣອສ ຣິເວີ"),
+    ("lof1638", "Bukomansibi", "ບຸໂຄມັນຊິບິ"),
+    ("ruf1818", "Huesca", "Уэска"),
+    ("ruf1090", "Murcia", "Мурсия"),
+    ("ruf1676", "Tarija", "Тариха"),
+]
+
+
+def test_foreign_regression_cases_come_from_the_tuning_part() -> None:
+    with FOREIGN.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    part = {r["person"]: r["part"] for r in rows}
+    for person, _, _ in FOREIGN_CASES:
+        assert part[person] == "tuning"
+
+
+@pytest.mark.parametrize(("person", "latin", "native"), FOREIGN_CASES)
+def test_foreign_tuning_pairs_match_by_sound(person: str, latin: str, native: str) -> None:
+    res = score_names(latin, native)
+    assert res.score >= 0.88
+    assert res.notes[0].startswith("names sound alike across scripts")
