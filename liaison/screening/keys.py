@@ -43,7 +43,7 @@ from liaison.screening.models import (
 )
 
 #: bump when the key recipe (here or in ``liaison.matching``) changes: run ``liaison reindex``
-KEYS_VERSION = 1
+KEYS_VERSION = 2
 #: identity-document numbers shorter than this are not keys
 MIN_DOCUMENT = 5
 #: rows per ``IN (…)`` (under SQLite's parameter limit)
