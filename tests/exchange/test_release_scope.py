@@ -112,3 +112,21 @@ def test_node_wide_peer_figures_for_national_users_only(client, released) -> Non
     client.force_login(released.nghe_an)
     page = client.get(reverse("exchange:peer_list")).content.decode()
     assert "LA" in page and ">2<" not in page
+
+
+def test_another_provinces_release_cannot_be_acted_on_by_id(client, released) -> None:  # type: ignore[no-untyped-def]
+    from liaison.exchange.models import Release
+
+    theirs = Release.objects.get(basis="Basis-HT")
+    state_before = theirs.state
+    token = core.create_token(released.nghe_an)
+    for action in ("approve", "withdraw"):
+        answer = client.post(
+            f"/api/v1/releases/{theirs.pk}/{action}", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert answer.status_code == 404, (action, answer.content)
+    client.force_login(released.nghe_an)
+    page = client.post(reverse("exchange:release_withdraw", args=[theirs.pk]), {"reason": "x"})
+    assert page.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == state_before

@@ -128,8 +128,11 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status:
     return Status(201, [propose_release(user, obj, peer, **args) for peer in peers])
 
 
-def _release(pk: int) -> Release:
-    release = Release.objects.select_related("peer").filter(pk=pk).first()
+def _release(request: HttpRequest, pk: int) -> Release:
+    """A release of a record the caller may see; any other is a 404, like one that does not
+    exist."""
+    scoped = visible_releases(_user(request)).select_related("peer")
+    release = scoped.filter(pk=pk).first()
     if release is None:
         raise Http404(_("No such release."))
     return release
@@ -137,12 +140,12 @@ def _release(pk: int) -> Release:
 
 @router.post("/releases/{pk}/approve", response=ReleaseOut)
 def approve(request: HttpRequest, pk: int) -> Release:
-    return approve_release(_user(request), _release(pk))
+    return approve_release(_user(request), _release(request, pk))
 
 
 @router.post("/releases/{pk}/withdraw", response=ReleaseOut)
 def withdraw(request: HttpRequest, pk: int) -> Release:
-    release = _release(pk)
+    release = _release(request, pk)
     if release.state == ReleaseState.PROPOSED:
         return decline_release(_user(request), release)
     return withdraw_release(_user(request), release)

@@ -18,7 +18,7 @@ from liaison.core.middleware import request_user
 from liaison.core.models import Role
 from liaison.core.services import get_or_404
 from liaison.exchange.forms import ReleaseForm
-from liaison.exchange.models import Peer, Release, ReleaseState
+from liaison.exchange.models import Peer, ReleaseState
 from liaison.exchange.registry import get_kind
 from liaison.exchange.services.outbox import delivery_status
 from liaison.exchange.services.release import (
@@ -121,8 +121,8 @@ def release_new(request: HttpRequest, kind: str, record_uuid: Any) -> HttpRespon
 
 
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    release = get_object_or_404(Release, pk=pk)
     user = request_user(request)
+    release = get_object_or_404(visible_releases(user), pk=pk)
     try:
         if action == "approve":
             approve_release(user, release)
