@@ -27,10 +27,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,44 +35,20 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from served import (  # noqa: E402
+    RESULTS,
+    api_user_ready,
+    django_setup,
+    figures,
+    free_port,
+    liaison,
+    machine,
+    serve,
+    stop,
+)
+
 ORDER = ("-detected_on", "-id")  # the case list's order (liaison.crime.api.list_cases)
-
-
-def node_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "LIAISON_DATABASE_URL"}
-    env.update({"LIAISON_HOME": str(home), "LIAISON_FAST_HASHER": "1"})
-    return env
-
-
-def liaison(home: Path, *args: str) -> str:
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "liaison.cli", *args],
-        env=node_env(home),
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def machine() -> dict[str, Any]:
-    with open("/proc/meminfo", encoding="ascii") as fh:
-        kib = next(int(line.split()[1]) for line in fh if line.startswith("MemTotal:"))
-    return {
-        "cpus": os.cpu_count(),
-        "memory_gib": round(kib / 1024 / 1024, 1),
-        # The machine is shared: a load above the core count slows every figure.
-        "load_average_1m": round(os.getloadavg()[0], 1),
-    }
 
 
 def build(home: Path, cases: int) -> float:
@@ -99,12 +71,8 @@ def build(home: Path, cases: int) -> float:
 def prepare(home: Path, limit: int, page: int) -> dict[str, Any]:
     """Cursors of the deep pages and the cost of the former OFFSET + COUNT query, read in
     this process from the node's database."""
-    os.environ.update(node_env(home))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
-    sys.path.insert(0, str(ROOT))  # this tree's liaison, as the served node runs it
-    import django
-
-    django.setup()
+    django_setup(home)
+    api_user_ready()  # the sign-in gate refuses API calls until then
     from django.db.models import Count
 
     from liaison.core.listing import encode_cursor
@@ -134,37 +102,6 @@ def prepare(home: Path, limit: int, page: int) -> dict[str, Any]:
     return {"cases": cases, "scenarios": scenarios}
 
 
-def serve(home: Path, port: int) -> subprocess.Popen:
-    log = open(home / "serve.log", "w", encoding="utf-8")  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "liaison.cli", "serve", "--port", str(port), "--no-sync"],
-        env=node_env(home),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    stop(process)
-    raise SystemExit(f"the node did not start; see {home / 'serve.log'}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def timed(client: httpx.Client, params: dict[str, Any], limit: int) -> float:
     started = time.perf_counter()
     response = client.get("/api/v1/cases", params=params)
@@ -173,15 +110,6 @@ def timed(client: httpx.Client, params: dict[str, Any], limit: int) -> float:
     body = response.json()
     assert len(body["items"]) == limit and set(body) == {"items", "next"}, body.keys()
     return elapsed
-
-
-def figures(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
-        "max_ms": round(ordered[-1], 1),
-    }
 
 
 def main() -> int:
