@@ -29,6 +29,7 @@ from liaison.cooperation.services.common import (
     actor_of,
     bump,
     check_country,
+    filing,
     get_visible,
     guard,
     new_record,
@@ -36,7 +37,6 @@ from liaison.cooperation.services.common import (
     partner_country,
     require_local,
     require_writer,
-    unit_for,
 )
 from liaison.core import audit
 from liaison.core.models import Record, Role, Tlp, Unit, User
@@ -66,10 +66,7 @@ def create_agreement(
     handling: str = "H0",
     share_now: bool = False,
 ) -> Agreement:
-    owner = unit or user.unit
-    with guard("agreement.create", user, owner, title=title):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("agreement.create", user, unit, title=title) as owner:
         if kind not in AgreementKind.values:
             raise ValidationError({"kind": _("Unknown kind of document.")})
         if not title.strip():
@@ -185,10 +182,7 @@ def record_meeting(
     share_now: bool = False,
 ) -> Meeting:
     """A meeting with its participants, minutes and commitments (each an action item)."""
-    owner = unit or user.unit
-    with guard("meeting.create", user, owner, title=title):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("meeting.create", user, unit, title=title) as owner:
         if kind not in MeetingKind.values:
             raise ValidationError({"kind": _("Unknown kind of meeting.")})
         if not title.strip():
@@ -251,10 +245,7 @@ def create_project(
     unit: Unit | None = None,
     share_now: bool = False,
 ) -> CapacityProject:
-    owner = unit or user.unit
-    with guard("project.create", user, owner, title=title):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("project.create", user, unit, title=title) as owner:
         if kind not in ProjectKind.values:
             raise ValidationError({"kind": _("Unknown kind of project.")})
         if not title.strip():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -74,6 +74,25 @@ def guard(action: str, user: User | None, obj: Any = None, **detail: Any) -> Ite
             f"{action}.refused", obj, actor=actor_of(user), reason=error_text(exc), **detail
         )
         raise
+
+
+@contextmanager
+def filing(action: str, user: User, unit: Unit | None, **detail: Any) -> Iterator[Unit]:
+    """A new record's write, as :func:`guard`: checked that ``user`` may write for ``unit``
+    (default: the user's own), and yielding the unit the record is filed under."""
+    owner = unit or user.unit
+    with guard(action, user, owner, **detail):
+        require_writer(user, owner)
+        yield unit_for(user, owner)
+
+
+def reject_unknown_changes(changes: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse a change to a field that the service does not let anyone change."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
 
 
 def new_record(model: type[R], user: User | None, unit: Unit, **fields: Any) -> R:

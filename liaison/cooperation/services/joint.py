@@ -23,15 +23,16 @@ from liaison.cooperation.services.common import (
     actor_of,
     bump,
     check_country,
+    filing,
     get_visible,
     guard,
     new_record,
     next_reference,
     now,
     partner_country,
+    reject_unknown_changes,
     require_local,
     require_writer,
-    unit_for,
     visible,
 )
 from liaison.core import audit
@@ -54,10 +55,7 @@ def open_joint_case(
     handling: str = "H0",
     share_now: bool = True,
 ) -> JointCase:
-    owner = unit or user.unit
-    with guard("joint_case.open", user, owner, title=title):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("joint_case.open", user, unit, title=title) as owner:
         if not title.strip():
             raise ValidationError({"title": _("Give the joint case a title.")})
         if share_now:
@@ -88,11 +86,7 @@ def update_joint_case(user: User, case: JointCase, **changes: Any) -> JointCase:
     with guard("joint_case.update", user, case, fields=sorted(changes)):
         require_local(case)
         require_writer(user, case.owner_unit)
-        unknown = set(changes) - {"title", "summary", "closed_on"}
-        if unknown:
-            raise ValidationError(
-                _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-            )
+        reject_unknown_changes(changes, {"title", "summary", "closed_on"})
         bump(case, **changes)
         audit.record("joint_case.update", case, actor=actor_of(user), fields=sorted(changes))
     return case
@@ -183,11 +177,7 @@ def update_entry(user: User, entry: JointCaseEntry, **changes: Any) -> JointCase
         require_local(entry)
         require_role(user, *WRITERS)
         get_visible(JointCase, user, pk=entry.joint_case_id)
-        unknown = set(changes) - allowed
-        if unknown:
-            raise ValidationError(
-                _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-            )
+        reject_unknown_changes(changes, allowed)
         if "task_status" in changes and changes["task_status"] not in TaskStatus.values:
             raise ValidationError({"task_status": _("Unknown task status.")})
         bump(entry, **changes)

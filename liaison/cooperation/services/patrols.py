@@ -21,6 +21,7 @@ from liaison.cooperation.services.common import (
     actor_of,
     bump,
     check_country,
+    filing,
     get_visible,
     guard,
     new_record,
@@ -29,7 +30,6 @@ from liaison.cooperation.services.common import (
     partner_country,
     require_local,
     require_writer,
-    unit_for,
 )
 from liaison.core import audit
 from liaison.core.models import BorderGate, Role, Tlp, Unit, User
@@ -85,10 +85,7 @@ def plan_patrol(
     handling: str = "H0",
     share_now: bool = False,
 ) -> Patrol:
-    owner = unit or user.unit
-    with guard("patrol.plan", user, owner, title=title):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("patrol.plan", user, unit, title=title) as owner:
         if kind not in PatrolKind.values:
             raise ValidationError({"kind": _("Choose patrol or operation.")})
         if not title.strip():

@@ -28,6 +28,7 @@ from liaison.cooperation.services.common import (
     bump,
     check_country,
     check_partial_date,
+    filing,
     get_visible,
     guard,
     new_record,
@@ -36,7 +37,6 @@ from liaison.cooperation.services.common import (
     partner_country,
     require_local,
     require_writer,
-    unit_for,
     visible,
 )
 from liaison.core import audit
@@ -171,10 +171,7 @@ def send_request(
     handling: str = "H0",
     **fields: Any,
 ) -> AssistanceRequest:
-    owner = unit or user.unit
-    with guard("request.send", user, owner, type=request_type):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("request.send", user, unit, type=request_type) as owner:
         unknown = set(fields) - set(REQUEST_FIELDS)
         if unknown:
             raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})

@@ -28,15 +28,16 @@ from liaison.cooperation.services.common import (
     bump,
     check_country,
     check_partial_date,
+    filing,
     get_visible,
     guard,
     new_record,
     next_reference,
     now,
     partner_country,
+    reject_unknown_changes,
     require_local,
     require_writer,
-    unit_for,
     visible,
 )
 from liaison.core import audit
@@ -118,10 +119,7 @@ def issue_wanted_notice(
     handling: str = "H0",
     send_to_partner: bool = True,
 ) -> WantedNotice:
-    owner = unit or user.unit
-    with guard("wanted.issue", user, owner, name=full_name):
-        require_writer(user, owner)
-        owner = unit_for(user, owner)
+    with filing("wanted.issue", user, unit, name=full_name) as owner:
         if send_to_partner:
             require_role(user, Role.SUPERVISOR)
         errors: dict[str, str] = {}
@@ -203,11 +201,7 @@ def update_wanted_notice(user: User, notice: WantedNotice, **changes: Any) -> Wa
         require_writer(user, notice.owner_unit)
         if notice.withdrawn_at:
             raise ValidationError(_("This notice was withdrawn; it cannot be changed."))
-        unknown = set(changes) - editable
-        if unknown:
-            raise ValidationError(
-                _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-            )
+        reject_unknown_changes(changes, editable)
         if "birth_date" in changes:
             changes["birth_date"] = check_partial_date(changes["birth_date"], "birth_date")
         if "nationality" in changes:
