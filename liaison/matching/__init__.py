@@ -3,7 +3,8 @@
 Main entry points:
 
 * :func:`score_pair` – score two :class:`PersonRecord` s, with an explanation;
-* :class:`PersonIndex` – in-memory index for the search box and alerts;
+* :class:`PersonIndex` – an in-memory index of persons (live queries; the node's search box
+  keeps its keys in the database instead, see ``liaison.screening.keys``);
 * :func:`liaison.matching.screen.main` – the ``liaison screen`` batch command.
 """
 

@@ -10,8 +10,8 @@ Writers call :func:`index_records` / :func:`forget_records` inside their transac
 
 * ``post_save`` / ``post_delete`` of ``Person`` and ``WantedNotice`` (crime and cooperation
   services, received notices applied one by one) — see ``signals``;
-* bulk writers without signals: the importer and ``liaison seed`` call
-  :func:`index_records` themselves; the federation sends ``records_applied``.
+* bulk writers without model signals (the importer, ``liaison seed``, a federation page) send
+  ``liaison.core.signals.records_written``.
 
 :func:`rebuild` (``liaison reindex``) fills the tables for existing data and after a change of
 :data:`KEYS_VERSION`.
@@ -43,7 +43,7 @@ from liaison.screening.models import (
 )
 
 #: bump when the key recipe (here or in ``liaison.matching``) changes: run ``liaison reindex``
-KEYS_VERSION = 2
+KEYS_VERSION = 1
 #: identity-document numbers shorter than this are not keys
 MIN_DOCUMENT = 5
 #: rows per ``IN (…)`` (under SQLite's parameter limit)
