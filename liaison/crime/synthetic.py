@@ -12,7 +12,8 @@ are data: ``data/synthetic.json``. Patterns (see docs/import.md):
 * about 1.4 defendants per case, 3–4 % of them foreigners (for Viet Nam mostly Lao nationals);
 * seizure mixes after the 2024 ministerial conference figures (border-facts.md): for Viet Nam
   about 0.14 kg and 210 pills a case, for Laos about 10,000 pills, 0.8 kg of crystal meth and
-  1.7 kg of cannabis a case, heroin, opium and ketamine;
+  1.7 kg of cannabis a case, heroin, opium and ketamine; for Russia mostly grams of synthetic
+  cathinones, cannabis and hashish, with foreign defendants mostly from Central Asia;
 * trafficking rings with members, hotspots (about a third eradicated), cultivation sites and
   precursor incidents.
 """
@@ -30,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import iuliia
 from django.db import transaction
 from django.utils import timezone
 
@@ -139,12 +141,23 @@ class Generator:
         family = self.rng.choice(names["family"])
         return f"{given[0]} {family[0]}", f"{given[1]} {family[1]}"
 
+    def family_given_patronymic_name(self, names: dict[str, Any], sex: str) -> tuple[str, str]:
+        """Russian order (family, given, patronymic), the family name in its ``sex`` form;
+        romanised as the passport office writes it (ICAO Doc 9303)."""
+        family = self.rng.choice(names["family"])[0 if sex == "M" else 1]
+        given = self.rng.choice(names["given"][sex])
+        patronymic = self.rng.choice(names["patronymic"][sex])
+        name = f"{family} {given} {patronymic}"
+        return name, iuliia.ICAO_DOC_9303.translate(name)
+
     def name(self, nationality: str, sex: str, minority: bool) -> tuple[str, str]:
         names = self.names[nationality]
         if names["style"] == "vietnamese":
             return self.vietnamese_name(names, sex, minority)
         if names["style"] == "given_family":
             return self.given_family_name(names, sex)
+        if names["style"] == "family_given_patronymic":
+            return self.family_given_patronymic_name(names, sex)
         full, latin = self.rng.choice(names["names"])
         return full, latin
 
@@ -358,7 +371,8 @@ def generate(
                 id_number = gen.id_number(nationality, province, sex, birth)
                 phones = ""
                 if rng.random() < 0.6:
-                    phones = f"{profile['phone_prefix']}{rng.randrange(10**8):08d}"
+                    digits = profile.get("phone_digits", 8)
+                    phones = f"{profile['phone_prefix']}{rng.randrange(10**digits):0{digits}d}"
                 people.append(
                     {
                         "uuid": gen.uuid(),

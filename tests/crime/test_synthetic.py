@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from liaison.core import node
-from liaison.crime.models import DrugCase, Person
+from liaison.core.gazetteer import load_gazetteer
+from liaison.crime.models import DrugCase, Person, Seizure
 from liaison.crime.synthetic import _places, generate, synthetic_data
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +42,39 @@ def test_seeding_uses_the_countrys_data(units, settings) -> None:  # type: ignor
     assert late.exists() and all(c.province.valid_from for c in late.select_related("province"))
 
 
-def test_a_country_without_synthetic_data_is_refused(units, settings) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def russian_node(units, settings):  # type: ignore[no-untyped-def]
+    load_gazetteer(["RU"])
     settings.NODE = {**settings.NODE, "country": "RU"}
     node.this_node.cache_clear()
+    yield
+    node.this_node.cache_clear()
+
+
+def test_a_russian_node_seeds_russian_records(russian_node) -> None:  # type: ignore[no-untyped-def]
+    counts = generate(150, years=2, seed=5, end=dt.date(2026, 3, 31))
+    assert counts["cases"] == 150
+    cases = DrugCase.objects.filter(origin_country="RU").select_related("province")
+    assert cases.count() == 150 and all(c.province.code.startswith("RU-") for c in cases)
+    nationals = Person.objects.filter(nationality="RU")
+    # Family, given name and patronymic in Cyrillic; the passport office's romanisation.
+    family, given, patronymic = nationals[0].full_name.split()
+    assert patronymic.endswith(("вич", "вна"))
+    assert nationals[0].latin_name.isascii() and len(nationals[0].latin_name.split()) == 3
+    women = nationals.filter(sex="F")
+    assert all(p.full_name.split()[2].endswith("вна") for p in women)
+    phones = [p for p in nationals.values_list("phones", flat=True) if p]
+    assert phones and all(p.startswith("+7 9") and len(p) == len("+7 9123456789") for p in phones)
+    drugs = set(Seizure.objects.filter(origin_country="RU").values_list("drug_id", flat=True))
+    assert {"synthetic_cathinones", "cannabis_resin"} <= drugs
+
+
+def test_a_country_without_synthetic_data_is_refused(units, settings) -> None:  # type: ignore[no-untyped-def]
+    load_gazetteer(["KH"])
+    settings.NODE = {**settings.NODE, "country": "KH"}
+    node.this_node.cache_clear()
     try:
-        with pytest.raises(ValueError, match="no synthetic data for RU"):
+        with pytest.raises(ValueError, match="no synthetic data for KH"):
             generate(10, seed=1)
     finally:
         node.this_node.cache_clear()

@@ -233,7 +233,7 @@ class Command(BaseCommand):
                 check=False,
             )
             if result.returncode != 0:
-                # A country without synthetic crime data (Russia) still cooperates.
+                # A country without synthetic crime data still cooperates.
                 self.stdout.write(f"no crime records seeded on {country}: {result.stderr.strip()}")
             if "cooperation_seed" in get_commands():
                 _liaison(home, "cooperation_seed", check=False)
