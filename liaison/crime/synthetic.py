@@ -43,6 +43,7 @@ from liaison.core.node import this_node
 from liaison.core.progress import progress
 from liaison.core.signals import records_written
 from liaison.crime.models import (
+    RECORD_MODELS,
     CultivationSite,
     DrugCase,
     Hotspot,
@@ -272,16 +273,7 @@ def generate(
         raise ValueError(f"this node already holds records seeded with --seed {seed}")
 
     now = timezone.now()
-    kinds = (
-        "cases",
-        "persons",
-        "seizures",
-        "rings",
-        "hotspots",
-        "cultivation-sites",
-        "precursor-incidents",
-    )
-    counts = dict.fromkeys(kinds, 0)
+    counts = dict.fromkeys(RECORD_MODELS, 0)
     persons_by_province: dict[int, list[Person]] = {}
     mix = profile["mix"]
     foreign_mix = profile["foreign"]

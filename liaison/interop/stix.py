@@ -440,16 +440,7 @@ def _request(b: _Builder, body: Mapping[str, Any]) -> None:
                     "attachments": _files(body.get("attachments")),
                     "sent": _stamp_or_none(body.get("sent_at")),
                     "closed": _stamp_or_none(body.get("closed_at")),
-                    "from_ref": b.unit(
-                        src.origin_country,
-                        str(body.get("from_unit_code") or ""),
-                        str(body.get("from_unit_name") or ""),
-                    ),
-                    "to_ref": b.unit(
-                        str(body.get("to_country") or ""),
-                        str(body.get("to_unit_code") or ""),
-                        str(body.get("to_unit_name") or ""),
-                    ),
+                    **_sender_and_recipient(b, body),
                     "wanted_notice_ref": notice,
                 }
             ),
@@ -458,6 +449,22 @@ def _request(b: _Builder, body: Mapping[str, Any]) -> None:
     )
     if notice:
         b.link(request, notice, "concerns", "assistance request concerns wanted notice")
+
+
+def _sender_and_recipient(b: _Builder, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The sending and receiving units of a message or request, as identity references."""
+    return {
+        "from_ref": b.unit(
+            b.src.origin_country,
+            str(body.get("from_unit_code") or ""),
+            str(body.get("from_unit_name") or ""),
+        ),
+        "to_ref": b.unit(
+            str(body.get("to_country") or ""),
+            str(body.get("to_unit_code") or ""),
+            str(body.get("to_unit_name") or ""),
+        ),
+    }
 
 
 def _message(b: _Builder, body: Mapping[str, Any]) -> None:
@@ -472,16 +479,7 @@ def _message(b: _Builder, body: Mapping[str, Any]) -> None:
                 {
                     "sent": _stamp_or_none(body.get("sent_at")),
                     "attachments": _files(body.get("attachments")),
-                    "from_ref": b.unit(
-                        src.origin_country,
-                        str(body.get("from_unit_code") or ""),
-                        str(body.get("from_unit_name") or ""),
-                    ),
-                    "to_ref": b.unit(
-                        str(body.get("to_country") or ""),
-                        str(body.get("to_unit_code") or ""),
-                        str(body.get("to_unit_name") or ""),
-                    ),
+                    **_sender_and_recipient(b, body),
                 }
             ),
             **b.common(),

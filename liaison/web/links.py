@@ -7,15 +7,9 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-CRIME_KINDS = {
-    "cases",
-    "persons",
-    "seizures",
-    "rings",
-    "hotspots",
-    "cultivation-sites",
-    "precursor-incidents",
-}
+from liaison.crime.models import RECORD_MODELS
+
+CRIME_KINDS = set(RECORD_MODELS)
 #: record kind → URL name of its detail page (taking ``uuid``).
 COOPERATION_PAGES = {
     "messages": "cooperation:message",

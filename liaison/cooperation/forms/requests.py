@@ -15,7 +15,7 @@ from liaison.cooperation.forms.common import (
     MultipleFileField,
     attachments_help,
 )
-from liaison.cooperation.models.requests import RequestType, ResponseKind
+from liaison.cooperation.models.requests import REQUEST_FIELDS, RequestType, ResponseKind
 from liaison.core.models import Tlp
 
 
@@ -79,24 +79,7 @@ class RequestForm(forms.Form):
             else [],
             "tlp": d["tlp"],
         }
-        for field in (
-            "requesting_authority",
-            "investigation_subject",
-            "investigating_authority",
-            "facts_summary",
-            "assistance_sought",
-            "special_procedure",
-            "purpose",
-            "person_description",
-            "law_text",
-            "penalty",
-            "limitation",
-            "warrant_reference",
-            "evidence_summary",
-            "judgment_reference",
-            "confidential",
-            "deadline",
-        ):
+        for field in REQUEST_FIELDS:
             out[field] = d[field]
         return out
 

@@ -27,6 +27,27 @@ class RequestStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+#: What the sender fills in on a request, beyond the parties, persons and offences.
+REQUEST_FIELDS = (
+    "requesting_authority",
+    "investigation_subject",
+    "investigating_authority",
+    "facts_summary",
+    "assistance_sought",
+    "special_procedure",
+    "purpose",
+    "confidential",
+    "deadline",
+    "person_description",
+    "law_text",
+    "penalty",
+    "limitation",
+    "warrant_reference",
+    "evidence_summary",
+    "judgment_reference",
+)
+
+
 class AssistanceRequest(Record):  # type: ignore[django-manager-missing]
     record_kind: ClassVar[str] = "requests"
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from liaison.cooperation import federation
 from liaison.cooperation.models.requests import (
+    REQUEST_FIELDS,
     AssistanceRequest,
     RequestResponse,
     RequestStatus,
@@ -133,26 +134,6 @@ def check_request(data: dict[str, Any]) -> None:
             )
     if errors:
         raise ValidationError(errors)
-
-
-REQUEST_FIELDS = (
-    "requesting_authority",
-    "investigation_subject",
-    "investigating_authority",
-    "facts_summary",
-    "assistance_sought",
-    "special_procedure",
-    "purpose",
-    "confidential",
-    "deadline",
-    "person_description",
-    "law_text",
-    "penalty",
-    "limitation",
-    "warrant_reference",
-    "evidence_summary",
-    "judgment_reference",
-)
 
 
 def send_request(

@@ -28,7 +28,7 @@ from liaison.cooperation.models.agreements import (
 )
 from liaison.cooperation.services import agreements as service
 from liaison.cooperation.services.common import get_visible
-from liaison.cooperation.views.common import attempt, uploaded_files
+from liaison.cooperation.views.common import attempt, submitted, uploaded_files
 from liaison.core.middleware import request_user as _user
 
 
@@ -124,17 +124,13 @@ def meeting_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     user = _user(request)
     meeting = get_visible(Meeting, user, uuid=uuid)
     form = ActionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            form,
-            lambda: service.add_action_item(
-                user, meeting=meeting, agreement=meeting.agreement, **form.cleaned_data
-            ),
-            _("Commitment added."),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: service.add_action_item(
+            user, meeting=meeting, agreement=meeting.agreement, **form.cleaned_data
+        ),
+        _("Commitment added."),
     ):
         return redirect("cooperation:meeting", uuid=meeting.uuid)
     return render(
@@ -165,15 +161,11 @@ def project_update(request: HttpRequest, uuid: str) -> HttpResponse:
     form = ProjectUpdateForm(
         request.POST or None, initial={"status": project.status, "progress": project.progress}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            form,
-            lambda: service.update_project(user, project, **form.cleaned_data),
-            _("Project updated."),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: service.update_project(user, project, **form.cleaned_data),
+        _("Project updated."),
     ):
         return redirect(f"{reverse('cooperation:joint_list')}?tab=projects")
     return render(request, "cooperation/form.html", {"form": form, "title": project.title})

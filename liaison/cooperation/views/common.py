@@ -70,6 +70,11 @@ def attempt(request: HttpRequest, form: Any, action: Callable[[], Any], ok: str)
     return result if result is not None else True
 
 
+def submitted(request: HttpRequest, form: Any, action: Callable[[], Any], ok: str) -> Any:
+    """A posted, valid form whose service call succeeded (see ``attempt``)."""
+    return request.method == "POST" and form.is_valid() and attempt(request, form, action, ok)
+
+
 def uploaded_files(request: HttpRequest, name: str) -> list[tuple[str, bytes]]:
     return read_uploads(request.FILES.getlist(name))
 

@@ -20,7 +20,7 @@ from liaison.cooperation.forms.hotline import AckForm, ChannelForm, MessageForm,
 from liaison.cooperation.models.hotline import Message
 from liaison.cooperation.services import hotline as service
 from liaison.cooperation.services.common import actor_of, get_visible, visible
-from liaison.cooperation.views.common import attempt, page_of, uploaded_files
+from liaison.cooperation.views.common import attempt, page_of, submitted, uploaded_files
 from liaison.core.middleware import request_user as _user
 from liaison.core.models import Role, Unit
 from liaison.core.node import this_node
@@ -110,15 +110,11 @@ def message_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     user = _user(request)
     msg = get_visible(Message, user, uuid=uuid)
     form = AckForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            form,
-            lambda: service.acknowledge(user, msg, form.cleaned_data["note"]),
-            _("Acknowledged."),
-        )
+    if submitted(
+        request,
+        form,
+        lambda: service.acknowledge(user, msg, form.cleaned_data["note"]),
+        _("Acknowledged."),
     ):
         return redirect("cooperation:message", uuid=msg.uuid)
     elif request.method == "GET" and not msg.is_local:
