@@ -6,7 +6,6 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,26 +26,32 @@ NATIONAL_UNITS_FILE = Path(__file__).resolve().parent / "data" / "national_units
 
 
 @cache
-def national_units() -> dict[str, dict[str, Any]]:
-    """Per country: its ministry, drug police department and province police name pattern."""
+def _units_file() -> dict[str, Any]:
     with open(NATIONAL_UNITS_FILE, encoding="utf-8") as fh:
-        data: dict[str, dict[str, Any]] = json.load(fh)
-    return {code: facts for code, facts in data.items() if countries.is_country(code)}
+        data: dict[str, Any] = json.load(fh)
+    return data
 
 
-def _root_units() -> dict[str, tuple[tuple[str, str], tuple[str, str]]]:
-    return {
-        code: (
-            (facts["ministry"]["name"], facts["ministry"]["name_en"]),
-            (facts["department"]["name"], facts["department"]["name_en"]),
-        )
-        for code, facts in national_units().items()
-    }
+def national_units() -> dict[str, dict[str, Any]]:
+    """Per country listed in the data file: its ministry, drug police department and province
+    police name pattern, in its own language with English names."""
+    return {code: facts for code, facts in _units_file().items() if countries.is_country(code)}
 
 
-#: The national root unit and its drug police department, in the country's own language:
-#: ``{country: ((name, name_en), (department, department_en))}``.
-ROOT_UNITS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = _root_units()
+def units_for(country: str) -> dict[str, Any]:
+    """The first units of a node of ``country``: its own entry in the data file, else the
+    file's ``_default`` (English names with the country's English name filled in), which an
+    admin renames under *Units*."""
+    listed = national_units().get(country)
+    if listed is not None:
+        return listed
+    name = countries.country_name(country, "en")
+    template = _units_file()["_default"]
+    units: dict[str, Any] = {}
+    for level in ("ministry", "department"):
+        english = str(template[level]["name_en"]).format(country=name)
+        units[level] = {"name": english, "name_en": english}
+    return units
 
 
 class SetupError(Exception):
@@ -73,14 +78,16 @@ def check_database() -> None:
 def _province_name(province: Province, country: str) -> str:
     """The province police's name in the country's own language (``province.name`` is the
     province's name in its original script); English where the data has no pattern."""
-    pattern = national_units().get(country, {}).get("province_police")
+    pattern = units_for(country).get("province_police")
     if pattern:
         return str(pattern).format(province=province.name)
     return f"{province.name_en or province.name} Province Police"
 
 
 def _first_units(country: str) -> Unit:
-    (root_name, root_en), (dept_name, dept_en) = ROOT_UNITS[country]
+    units = units_for(country)
+    root_name, root_en = units["ministry"]["name"], units["ministry"]["name_en"]
+    dept_name, dept_en = units["department"]["name"], units["department"]["name_en"]
     actor = Actor.system("init")
     root = services.create_unit(
         name=root_name,
@@ -127,11 +134,8 @@ def initial_data(actor: Actor) -> None:
 def create_node(country: str, name: str, url: str) -> NewNode:
     """Create the node in ``settings.HOME``. On any failure, remove what was made."""
     country = country.strip().upper()
-    if country not in national_units():
-        raise SetupError(
-            _("unknown country code %(c)r (supported: %(s)s)")
-            % {"c": country, "s": ", ".join(sorted(national_units()))}
-        )
+    if not countries.is_country(country):
+        raise SetupError(_("unknown country code %(c)r (not in ISO 3166-1)") % {"c": country})
     if not name.strip():
         raise SetupError(_("--name must not be empty"))
     home = Path(settings.HOME)

@@ -43,10 +43,10 @@ from liaison.core.services import require_role, require_unit_access
 
 def _partner_unit(country: str, kind: str, province: Any = None) -> tuple[str, str]:
     """Code and name of a partner unit as the partner's `liaison init` names it."""
-    from liaison.core.setup import ROOT_UNITS, _province_name
+    from liaison.core.setup import _province_name, units_for
 
     if kind == "ministry":
-        return f"{country}-MPS", ROOT_UNITS[country][0][0]
+        return f"{country}-MPS", str(units_for(country)["ministry"]["name"])
     code = f"{country}-PP-{province.code.replace(':', '-')}"
     return code, _province_name(province, country)
 

@@ -21,17 +21,6 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # Countries the project peers with or borders; each gets a Country row whatever is loaded.
 NEIGHBOURS = ("VN", "LA", "KH", "TH", "CN", "MM", "RU")
-# Language of each country's own name (Country.name keeps the original script).
-OWN_LANGUAGE = {
-    "VN": "vi",
-    "LA": "lo",
-    "KH": "km",
-    "TH": "th",
-    "CN": "zh_CN",
-    "MM": "my",
-    "RU": "ru",
-}
-
 _DISTRICT_TYPE_EN = {"Huyện": "District", "Quận": "Urban District", "Thị xã": "Town"}
 _WARD_TYPE_EN = {
     "Xã": "Commune",
@@ -77,6 +66,28 @@ def _translate(domain: str, language: str, *candidates: str | None) -> str:
         if translated != name:
             return translated
     return names[0] if names else ""
+
+
+@lru_cache(maxsize=256)
+def own_locale(country: str) -> str:
+    """The pycountry catalogue of the country's own language (CLDR's first official one):
+    "ru", "km", "zh_CN"; "" where pycountry has none."""
+    from liaison.core.countries import own_language
+
+    language = own_language(country)
+    base = language.split("_")[0]
+    for candidate in (f"{base}_{country}", language, base):
+        if (Path(pycountry.LOCALES_DIR) / candidate).is_dir():
+            return candidate
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _subdivision_names() -> dict[str, dict[str, dict[str, str]]]:
+    """Names pycountry does not ship, by country and ISO 3166-2 code."""
+    with open(DATA_DIR / "subdivision_names.json", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
 @lru_cache(maxsize=1)

@@ -19,13 +19,14 @@ from liaison.core.gazetteer.common import (
     LAST_PRE_MERGER_DAY,
     MERGER_DATE,
     NEIGHBOURS,
-    OWN_LANGUAGE,
     GazetteerError,
     _facts,
     _name_key,
+    _subdivision_names,
     _translate,
     _vn_dataset,
     fold_vietnamese,
+    own_locale,
 )
 from liaison.core.gazetteer.lookups import clear_cache
 from liaison.core.models import (
@@ -62,7 +63,7 @@ def _plan_countries(plan: _Plan, codes: Iterable[str]) -> None:
             raise GazetteerError(_("unknown country code %(code)s") % {"code": code})
         common = getattr(country, "common_name", None)
         name_en = common or country.name
-        own = OWN_LANGUAGE.get(code)
+        own = own_locale(code)
         plan.countries[code] = {
             "name": _translate("iso3166-1", own, common, country.name) if own else name_en,
             "name_en": name_en,
@@ -72,18 +73,26 @@ def _plan_countries(plan: _Plan, codes: Iterable[str]) -> None:
 
 
 def _plan_iso_country(plan: _Plan, country: str) -> None:
-    """Any country without a richer source: its ISO 3166-2 top-level units from pycountry."""
+    """Any country without a richer source: its first-level ISO 3166-2 units from pycountry,
+    named in the country's own language where pycountry or ``data/subdivision_names.json``
+    has the name (else the ISO name, itself in the country's own language or its
+    romanisation) and in English (else the ISO name)."""
     overrides: Mapping[str, Mapping[str, Any]] = _facts()["la_provinces"] if country == "LA" else {}
+    names = _subdivision_names().get(country, {})
+    own = own_locale(country)
     subdivisions = pycountry.subdivisions.get(country_code=country) or []
     for sub in subdivisions:
         if sub.parent_code:
             continue
-        extra = overrides.get(sub.code, {})
+        extra = {**names.get(sub.code, {}), **overrides.get(sub.code, {})}
         name_lo = extra.get("name_lo") or _translate("iso3166-2", "lo", sub.name)
-        own = OWN_LANGUAGE.get(country)
+        if own == "lo":
+            own_name = name_lo
+        else:
+            own_name = extra.get("name") or (_translate("iso3166-2", own, sub.name) if own else "")
         plan.provinces[sub.code] = {
-            "name": name_lo if country == "LA" else _translate("iso3166-2", own or "en", sub.name),
-            "name_en": extra.get("name_en") or sub.name,
+            "name": own_name or sub.name,
+            "name_en": extra.get("name_en") or _translate("iso3166-2", "en", sub.name),
             "name_vi": extra.get("name_vi") or _translate("iso3166-2", "vi", sub.name),
             "name_lo": name_lo,
             "stats_code": "",

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--country",
             required=True,
-            help="the node's country, ISO 3166-1 alpha-2 (see core/data/national_units.json)",
+            help="the node's country, ISO 3166-1 alpha-2 (any country pycountry knows)",
         )
         parser.add_argument("--name", required=True, help="name of the node, e.g. 'MPS Viet Nam'")
         parser.add_argument("--url", default="", help="address partners reach this node at")
