@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -81,8 +82,9 @@ def search_persons(
     parameters, and the text in the reader's language). Optional ``birth_date`` (YYYY,
     YYYY-MM, YYYY-MM-DD), ``nationality`` (ISO 3166-1) and ``id_number`` sharpen the
     ranking. Each person and notice returned is audited as read."""
+    user = _user(request)
     hits = services.search_persons(
-        _user(request),
+        user,
         q,
         birth_date=birth_date,
         nationality=nationality,
@@ -91,6 +93,13 @@ def search_persons(
         source=_source(request),
         via="api",
     )
+    # The reasons in the reader's language: a user's saved language wins over the browser's
+    # (as on the pages).
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        return _answer(q, hits)
+
+
+def _answer(q: str, hits: list[services.SearchHit]) -> dict[str, Any]:
     return {
         "query": q,
         "threshold": services.SEARCH_THRESHOLD,

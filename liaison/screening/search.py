@@ -77,6 +77,8 @@ PREFILTER_CUTOFF = 70.0
 PER_NAME = 25
 #: entries read for an identity document
 PER_DOCUMENT = 100
+#: the matcher's reason for an equal identity document number
+DOCUMENT_EQUAL = "identity document number equal"
 #: names compared at a time (the closest first) …
 NAME_BATCH = 8
 #: … until the page is full and at least this many were compared
@@ -332,12 +334,16 @@ def search_persons(
     year = birth_date[:4] if birth_date[:4].isdigit() else ""
     entries: list[tuple[Any, ...]] = []
     doc = stored.document_key(id_number, nationality)
-    if doc:
+    best: dict[tuple[str, int], tuple[float, bool, tuple[str, ...]]] = {}
+    if doc and not q:
+        # The document alone: each record bearing it is shown, the number equal.
+        for kind, record_id, *_rest in indexes.entries_with_document(doc, PER_DOCUMENT):
+            best[kind, record_id] = (1.0, False, (DOCUMENT_EQUAL,))
+    elif doc:
         entries = indexes.entries_with_document(doc, PER_DOCUMENT)
         for nid, name, _pre in indexes.name_rows(sorted({e[4] for e in entries})):
             texts[nid] = name
             names.whole[nid] = compare_names_at_least(query.name, name_keys(name), -1.0)
-    best: dict[tuple[str, int], tuple[float, bool, tuple[str, ...]]] = {}
     shown: list[tuple[str, int]] = []
     checked: set[tuple[str, int]] = set()
     per_name = max(PER_NAME, limit + 5)
