@@ -363,27 +363,27 @@ def get_index(side: str) -> SideIndex:
 # Bounded reads for one search over both kinds and both sides (``liaison.screening.search``).
 
 
-def names_by_keys(hashes: Sequence[int], cap: int) -> list[int]:
-    """Ids of names having any of the keys. A key shared by more than ``cap`` names narrows
-    nothing and is left out: one index read of at most ``cap + 1`` rows per key."""
+def names_by_keys(keys: Sequence[tuple[int, int, int]]) -> list[int]:
+    """Ids of names having the keys, given as ``(hash, cap, newest)``: a key shared by more
+    than ``cap`` names narrows nothing and is left out (a bounded probe); of the others, the
+    newest ``newest`` names. One statement, each part an index read that stops early."""
+    if not keys:
+        return []
     keys_table = _tables()[0]
     qk = connection.ops.quote_name("key")
-    sql = f"SELECT name_id FROM {keys_table} WHERE {qk} = %s LIMIT %s"  # noqa: S608
-    out: set[int] = set()
-    for h in dict.fromkeys(hashes):
-        rows = _sql(sql, [h, cap + 1])
-        if len(rows) <= cap:
-            out.update(r[0] for r in rows)
-    return sorted(out)
-
-
-def newest_names_by_keys(hashes: Sequence[int], cap: int, newest: int) -> list[int]:
-    """Ids of the newest ``newest`` names having each key, for the keys shared by at most
-    ``cap`` names (a bounded probe, then an ordered index walk)."""
+    part = (
+        f"SELECT * FROM (SELECT name_id FROM {keys_table} WHERE {qk} = %s AND NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {keys_table} AS c WHERE c.{qk} = %s LIMIT 1 OFFSET %s) "
+        "ORDER BY name_id DESC LIMIT %s) AS p{n}"
+    )
+    wanted = list(dict.fromkeys(keys))
     found: list[int] = []
-    for h in _rare(list(dict.fromkeys(hashes)), cap):
-        found += _names_with([h], order_newest=newest)
-    return found
+    # SQLite allows 500 parts in one compound statement.
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        sql = " UNION ALL ".join(part.format(n=n) for n in range(len(chunk)))
+        found += [r[0] for r in _sql(sql, [v for h, cap, new in chunk for v in (h, h, cap, new)])]
+    return list(dict.fromkeys(found))
 
 
 def entries_with_document(number: str, cap: int) -> list[tuple[Any, ...]]:

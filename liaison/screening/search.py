@@ -77,12 +77,14 @@ PREFILTER_CUTOFF = 70.0
 PER_NAME = 25
 #: entries read for an identity document
 PER_DOCUMENT = 100
+#: the fields of a record a result shows (and its audit entry names)
+SHOWN = ("uuid", "origin", "origin_country", "full_name", "latin_name", "birth_date", "nationality")
 #: the matcher's reason for an equal identity document number
 DOCUMENT_EQUAL = "identity document number equal"
 #: names compared at a time (the closest first) …
 NAME_BATCH = 8
 #: … until the page is full and at least this many were compared
-MIN_COMPARED = 16
+MIN_COMPARED = 8
 #: names longer than this are not cut into parts
 MAX_PARTS = 7
 
@@ -128,6 +130,16 @@ class SearchHit:
         if self.is_notice:
             return reverse("cooperation:wanted", args=[self.record.uuid])
         return reverse("crime:detail", args=["persons", self.record.uuid])
+
+
+def warm_up() -> None:
+    """Compare names in each script once, so that a worker's first search does not pay for
+    the matcher's tables (called at the start of a served worker)."""
+    names = ["Nguyễn Văn Hùng", "Nguyen Van Hung", "ສຸກສະຫວັນ ພົມມະຈັນ", "Иванов Сергей"]
+    for a in names:
+        for b in names:
+            compare_names_at_least(name_keys(a), name_keys(b), -1.0)
+    explain.explanation(structured(["names equal"]))
 
 
 def _check_query(birth_date: str, nationality: str) -> None:
@@ -209,19 +221,20 @@ def _candidate_names(q: PreparedPerson, text: str) -> tuple[list[int], list[int]
     """(names by whole-name keys, names sharing a rare word with the query)."""
     strict, fuzzy, rare = stored.name_key_strings(q.name)
     spaces = ("O|",) if q.name.vietnamese_like else ("O|", "V|")
-    whole = indexes.names_by_keys([stored.key_hash(k) for k in strict], PAIR_MAX)
-    whole += indexes.names_by_keys(
-        [stored.key_hash(s + k[2:]) for k in fuzzy for s in spaces], PAIR_MAX
-    )
-    whole += indexes.names_by_keys(
-        [stored.key_hash(s + k[2:]) for k in rare for s in spaces], RARE_TOKEN_MAX
-    )
-    by_word: list[int] = []
-    for word in text.split():
-        _strict, _fuzzy, word_keys = stored.name_key_strings(name_keys(word))
-        hashes = [stored.key_hash(s + k[2:]) for k in word_keys for s in ("O|", "V|")]
-        by_word += indexes.newest_names_by_keys(hashes, COMMON_WORD, WORD_NAMES)
-    return list(dict.fromkeys(whole)), list(dict.fromkeys(by_word))
+    keys = [(stored.key_hash(k), PAIR_MAX, PAIR_MAX) for k in strict]
+    keys += [(stored.key_hash(s + k[2:]), PAIR_MAX, PAIR_MAX) for k in fuzzy for s in spaces]
+    keys += [
+        (stored.key_hash(s + k[2:]), RARE_TOKEN_MAX, RARE_TOKEN_MAX) for k in rare for s in spaces
+    ]
+    whole = indexes.names_by_keys(keys)
+    word_keys = [
+        (stored.key_hash(s + k[2:]), COMMON_WORD, WORD_NAMES)
+        for word in text.split()
+        for k in stored.name_key_strings(name_keys(word))[2]
+        for s in ("O|", "V|")
+    ]
+    by_word = indexes.names_by_keys(word_keys)
+    return whole, by_word
 
 
 def _closest_names(q: PreparedPerson, text: str, names: _Names) -> list[tuple[int, str]]:
@@ -371,8 +384,10 @@ def search_persons(
             break
     shown.sort(key=lambda r: (-best[r][0], best[r][1], r[0], -r[1]))
     shown = shown[:limit]
-    persons = Person.objects.select_related("case", "owner_unit").in_bulk(
-        [pk for k, pk in shown if k == SideKind.PERSON]
+    persons = (
+        Person.objects.select_related("case", "owner_unit")
+        .only(*SHOWN, "id_number", "case__case_ref", "owner_unit__code")
+        .in_bulk([pk for k, pk in shown if k == SideKind.PERSON])
     )
     notices = WantedNotice.objects.select_related("owner_unit").in_bulk(
         [pk for k, pk in shown if k == SideKind.WANTED_NOTICE]

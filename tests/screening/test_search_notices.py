@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from liaison.cooperation.models import WantedNotice
+from liaison.core import node
 from liaison.core import services as core_services
 from liaison.core.models import AuditEntry, Role
 from liaison.screening import explain, services
@@ -27,6 +28,9 @@ LA_NODE = "la-test0001"
 def on_la(settings):  # type: ignore[no-untyped-def]
     """This node is the Lao one."""
     settings.NODE = {**settings.NODE, "id": LA_NODE, "country": "LA"}
+    node.this_node.cache_clear()
+    yield
+    node.this_node.cache_clear()
 
 
 def received_vn_notice(units, full_name: str, **data: object) -> WantedNotice:  # type: ignore[no-untyped-def]
