@@ -408,9 +408,9 @@ def prefilter_scores(
     words = [r[2] for r in rows]
     joined = [w.replace(" ", "") for w in words]
     apart = process.cdist((query,), words, scorer=fuzz.ratio, dtype=np.uint8)[0]
-    together = process.cdist(
-        (query.replace(" ", ""),), joined, scorer=fuzz.ratio, dtype=np.uint8
-    )[0]
+    together = process.cdist((query.replace(" ", ""),), joined, scorer=fuzz.ratio, dtype=np.uint8)[
+        0
+    ]
     within = process.cdist((query,), words, scorer=fuzz.token_set_ratio, dtype=np.uint8)[0]
     whole = np.maximum(apart, together).astype(float).tolist()
     return whole, within.astype(float).tolist()
@@ -420,7 +420,9 @@ def prefilter_scores(
 ENTRY_COLUMNS = "kind, record_id, local, variant, name_id, birth_date, nationality, id_number"
 
 
-def entries_of_names(name_ids: Sequence[int], per_name: int, year: str = "") -> list[tuple[Any, ...]]:
+def entries_of_names(
+    name_ids: Sequence[int], per_name: int, year: str = ""
+) -> list[tuple[Any, ...]]:
     """The newest ``per_name`` entries of each name on each side (those born in ``year``
     first, when given): one statement, each part an ordered index walk that stops early."""
     if not name_ids:

@@ -5,13 +5,10 @@ language; every person and notice shown is audited as read."""
 
 from __future__ import annotations
 
-import uuid as uuidlib
-
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
-from liaison.cooperation.models import WantedNotice
 from liaison.core import node
 from liaison.core import services as core_services
 from liaison.core.models import AuditEntry, Role
@@ -33,35 +30,14 @@ def on_la(settings):  # type: ignore[no-untyped-def]
     node.this_node.cache_clear()
 
 
-def received_vn_notice(units, full_name: str, **data: object) -> WantedNotice:  # type: ignore[no-untyped-def]
-    """A notice issued in Vietnam, as the Lao node files it (ministry, origin VN)."""
-    now = timezone.now()
-    notice = WantedNotice(
-        uuid=uuidlib.uuid4(),
+@pytest.fixture
+def fugitive(on_la, partner_notice):  # type: ignore[no-untyped-def]
+    """A notice issued in Vietnam, as the Lao node files it (at the ministry)."""
+    return partner_notice(
+        "Nguyễn Văn Hùng",
         origin=VN_NODE,
         origin_country="VN",
-        version=1,
-        created_at=now,
-        updated_at=now,
-        owner_unit=units.ministry,
         reference="VN-WN-2026-0001",
-        notice_type="red",
-        full_name=full_name,
-        offences="trafficking",
-        warrant_reference="W-1",
-        issuing_unit_name="Bộ Công an",
-        issued_at=now,
-        **data,
-    )
-    notice.save()
-    return notice
-
-
-@pytest.fixture
-def fugitive(on_la, units):  # type: ignore[no-untyped-def]
-    return received_vn_notice(
-        units,
-        "Nguyễn Văn Hùng",
         latin_name="Nguyen Van Hung",
         birth_date="1980-03-04",
         nationality="VN",
