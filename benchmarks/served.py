@@ -28,8 +28,14 @@ RESULTS = ROOT / "benchmarks" / "results"
 FULL_CASES = 1_000_000
 
 
+#: PostgreSQL for the benchmarked node (``--database-url``); SQLite in its home when empty
+DATABASE_URL = ""
+
+
 def node_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "LIAISON_DATABASE_URL"}
+    if DATABASE_URL:
+        env["LIAISON_DATABASE_URL"] = DATABASE_URL
     env.update({"LIAISON_HOME": str(home), "LIAISON_FAST_HASHER": "1"})
     return env
 
