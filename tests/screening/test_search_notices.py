@@ -121,3 +121,16 @@ def test_the_api_answers_with_kind_origin_and_reason_codes(fugitive, units, make
         expected = str(explain.TEXTS["names_equal_folded"])
     assert result["reasons"][0]["text"] == expected != "names equal after folding marks"
     assert result["explanation"].startswith(expected)
+
+
+def test_the_page_shows_kind_origin_and_reasons_in_lao(fugitive, units, make_user, login) -> None:  # type: ignore[no-untyped-def]
+    officer = make_user(units.nghe_an, [Role.OFFICER])
+    officer.language = "lo"
+    officer.save()
+    html = login(officer).get("/screening/search/", {"q": "Nguyen Van Hung"}).content.decode()
+    assert 'class="hit-wanted-notices"' in html and "VN-WN-2026-0001" in html
+    assert f'href="/wanted/{fugitive.uuid}/"' in html
+    with translation.override("lo"):
+        assert str(explain.TEXTS["names_equal_folded"]) in html
+        assert str(SideKind.WANTED_NOTICE.label) in html
+    assert "names equal" not in html
