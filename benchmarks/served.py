@@ -28,8 +28,14 @@ RESULTS = ROOT / "benchmarks" / "results"
 FULL_CASES = 1_000_000
 
 
+#: PostgreSQL for the benchmarked node (``--database-url``); SQLite in its home when empty
+DATABASE_URL = ""
+
+
 def node_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "LIAISON_DATABASE_URL"}
+    if DATABASE_URL:
+        env["LIAISON_DATABASE_URL"] = DATABASE_URL
     env.update({"LIAISON_HOME": str(home), "LIAISON_FAST_HASHER": "1"})
     return env
 
@@ -163,6 +169,23 @@ def worker_memory(process: subprocess.Popen) -> list[dict[str, Any]]:
         cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         out.append({"pid": int(entry.name), "rss_mib": round(rss / 1024, 1), "cmd": cmd[:80]})
     return sorted(out, key=lambda p: p["pid"])
+
+
+def group_cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by the server's process group, from /proc: the
+    cost of the requests whatever else the (shared) machine runs meanwhile."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # process group id
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def figures(samples: list[float]) -> dict[str, float]:

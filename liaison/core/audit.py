@@ -117,11 +117,38 @@ def record_many(
             )
             entry.hash = prev = entry.compute_hash()
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
+        _insert(entries)
         head.seq, head.hash = entries[-1].seq, entries[-1].hash
         head.save(update_fields=["seq", "hash"])
     _anchor_after_commit()
     return entries
+
+
+#: the fields every entry of one ``record_many`` shares
+_SHARED = frozenset(["at", "username", "unit", "action", "detail", "source"])
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """Insert the entries of one ``record_many`` in one statement, the fields they share
+    converted for the database once (a search page audits twenty reads at a time)."""
+    meta = AuditEntry._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    first = entries[0]
+    shared = {
+        f.attname: f.get_db_prep_save(getattr(first, f.attname), connection)
+        for f in fields
+        if f.attname in _SHARED
+    }
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    rows = [
+        [shared[f.attname] if f.attname in shared else getattr(e, f.attname) for f in fields]
+        for e in entries
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""REST API for screening: ``GET /api/v1/persons/search`` (cross-script person search) and
+"""REST API for screening: ``GET /api/v1/persons/search`` (the one search box: persons and
+wanted notices, own and received, by name in any script) and
 ``/api/v1/match-alerts`` (list, read, confirm, dismiss). Access as on the pages: a search
 returns only persons the user may see (each one audited as read); alerts are for analysts
 and supervisors and show only pairs whose both sides the user may see."""
@@ -8,7 +9,8 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -16,26 +18,39 @@ from liaison.core.listing import KeysetPagination, ListFilter
 from liaison.core.middleware import api_source as _source
 from liaison.core.middleware import request_user as _user
 from liaison.matching import DEFAULT_THRESHOLD
-from liaison.screening import services
+from liaison.matching.reasons import structured
+from liaison.screening import explain, services
 from liaison.screening.models import MatchAlert
 
 router = Router(tags=["screening"])
 
 
+class ReasonOut(Schema):
+    code: str
+    params: dict[str, str]
+    text: str
+
+
 class PersonHitOut(Schema):
+    kind: str
+    kind_label: str
     uuid: UUID
     origin: str
     origin_country: str
+    received: bool
     full_name: str
     latin_name: str
     birth_date: str
     nationality: str
     id_number: str
+    reference: str
     case_ref: str
     owner_unit: str
     score: float
     explanation: str
+    reasons: list[ReasonOut]
     partial_name: bool
+    url: str
 
 
 class SearchOut(Schema):
@@ -43,6 +58,13 @@ class SearchOut(Schema):
     threshold: float
     count: int
     results: list[PersonHitOut]
+
+
+def _document(hit: services.SearchHit) -> str:
+    if not hit.is_notice:
+        return str(hit.record.id_number)
+    documents = [d for d in hit.record.id_documents or [] if isinstance(d, dict)]
+    return str(documents[0].get("number", "")) if documents else ""
 
 
 @router.get("/persons/search", response=SearchOut)
@@ -53,13 +75,16 @@ def search_persons(
     nationality: str = "",
     id_number: str = "",
     limit: int = 20,
-) -> dict[str, Any]:
-    """Persons whose name in any script (Vietnamese with or without tone marks, Lao, Latin,
-    Cyrillic) resembles ``q``, best first, with the score and its explanation. Optional
-    ``birth_date`` (YYYY, YYYY-MM, YYYY-MM-DD), ``nationality`` (ISO 3166-1) and
-    ``id_number`` sharpen the ranking. Each person returned is audited as read."""
+) -> HttpResponse:
+    """Persons (own and received) and wanted notices (own and received) whose name in any
+    script (Vietnamese with or without tone marks, Lao, Latin, Cyrillic) resembles ``q``,
+    best first, each with its kind, origin, score and the reasons for it (codes with
+    parameters, and the text in the reader's language). Optional ``birth_date`` (YYYY,
+    YYYY-MM, YYYY-MM-DD), ``nationality`` (ISO 3166-1) and ``id_number`` sharpen the
+    ranking. Each person and notice returned is audited as read."""
+    user = _user(request)
     hits = services.search_persons(
-        _user(request),
+        user,
         q,
         birth_date=birth_date,
         nationality=nationality,
@@ -68,25 +93,40 @@ def search_persons(
         source=_source(request),
         via="api",
     )
+    # The reasons in the reader's language: a user's saved language wins over the browser's
+    # (as on the pages).
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        # Built as the schema says and sent as is: validating twenty hits again through the
+        # schema would cost more than the search.
+        return JsonResponse(_answer(q, hits))
+
+
+def _answer(q: str, hits: list[services.SearchHit]) -> dict[str, Any]:
     return {
         "query": q,
         "threshold": services.SEARCH_THRESHOLD,
         "count": len(hits),
         "results": [
             {
-                "uuid": h.person.uuid,
-                "origin": h.person.origin,
-                "origin_country": h.person.origin_country,
-                "full_name": h.person.full_name,
-                "latin_name": h.person.latin_name,
-                "birth_date": h.person.birth_date,
-                "nationality": h.person.nationality,
-                "id_number": h.person.id_number,
-                "case_ref": h.person.case.case_ref,
-                "owner_unit": h.person.owner_unit.code,
+                "kind": h.kind,
+                "kind_label": h.kind_label,
+                "uuid": str(h.record.uuid),
+                "origin": h.record.origin,
+                "origin_country": h.record.origin_country,
+                "received": h.received,
+                "full_name": h.record.full_name,
+                "latin_name": h.record.latin_name,
+                "birth_date": h.record.birth_date,
+                "nationality": h.record.nationality,
+                "id_number": _document(h),
+                "reference": h.reference,
+                "case_ref": "" if h.is_notice else h.reference,
+                "owner_unit": h.record.owner_unit.code if h.record.owner_unit else "",
                 "score": h.score,
                 "explanation": h.explanation,
+                "reasons": explain.as_dicts(h.reasons),
                 "partial_name": h.partial,
+                "url": h.url,
             }
             for h in hits
         ],
@@ -113,12 +153,21 @@ class AlertOut(Schema):
     threshold: float
     explanation: str
     reasons: list[str]
+    reason_codes: list[ReasonOut]
     created_at: dt.datetime
     decided_by: str | None
     decided_at: dt.datetime | None
     decision_note: str
     subject: SideOut
     candidate: SideOut
+
+    @staticmethod
+    def resolve_explanation(obj: MatchAlert) -> str:
+        return obj.explained
+
+    @staticmethod
+    def resolve_reason_codes(obj: MatchAlert) -> list[dict[str, Any]]:
+        return explain.as_dicts(structured(obj.reasons or []))
 
     @staticmethod
     def resolve_decided_by(obj: MatchAlert) -> str | None:

@@ -357,3 +357,91 @@ def get_index(side: str) -> SideIndex:
     if side not in SIDES:
         raise ValueError(side)
     return SideIndex(side)
+
+
+# --------------------------------------------------------------------------- the search box
+# Bounded reads for one search over both kinds and both sides (``liaison.screening.search``).
+
+
+def names_by_keys(keys: Sequence[tuple[int, int, int]]) -> list[int]:
+    """Ids of names having the keys, given as ``(hash, cap, newest)``: a key shared by more
+    than ``cap`` names narrows nothing and is left out (a bounded probe); of the others, the
+    newest ``newest`` names. One statement, each part an index read that stops early."""
+    if not keys:
+        return []
+    keys_table = _tables()[0]
+    qk = connection.ops.quote_name("key")
+    part = (
+        f"SELECT * FROM (SELECT name_id FROM {keys_table} WHERE {qk} = %s AND NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {keys_table} AS c WHERE c.{qk} = %s LIMIT 1 OFFSET %s) "
+        "ORDER BY name_id DESC LIMIT %s) AS p{n}"
+    )
+    wanted = list(dict.fromkeys(keys))
+    found: list[int] = []
+    # SQLite allows 500 parts in one compound statement.
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        sql = " UNION ALL ".join(part.format(n=n) for n in range(len(chunk)))
+        found += [r[0] for r in _sql(sql, [v for h, cap, new in chunk for v in (h, h, cap, new)])]
+    return list(dict.fromkeys(found))
+
+
+def entries_with_document(number: str, cap: int) -> list[tuple[Any, ...]]:
+    """Entries bearing a (normalised) identity document number."""
+    entries_table = _tables()[2]
+    sql = f"SELECT {ENTRY_COLUMNS} FROM {entries_table} WHERE id_number = %s LIMIT %s"  # noqa: S608
+    return _sql(sql, [number, cap])
+
+
+def name_rows(ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, text, prefilter words) of names."""
+    return _name_rows(ids)
+
+
+def prefilter_scores(
+    query: str, rows: list[tuple[int, str, str]]
+) -> tuple[list[float], list[float]]:
+    """How close each name's sorted phonetic words (or the same joined) are to the query's,
+    and how well the query's words are found among the name's (0..100, C speed)."""
+    if not rows:
+        return [], []
+    words = [r[2] for r in rows]
+    joined = [w.replace(" ", "") for w in words]
+    apart = process.cdist((query,), words, scorer=fuzz.ratio, dtype=np.uint8)[0]
+    together = process.cdist((query.replace(" ", ""),), joined, scorer=fuzz.ratio, dtype=np.uint8)[
+        0
+    ]
+    within = process.cdist((query,), words, scorer=fuzz.token_set_ratio, dtype=np.uint8)[0]
+    whole = np.maximum(apart, together).astype(float).tolist()
+    return whole, within.astype(float).tolist()
+
+
+#: the columns of an entry a search reads
+ENTRY_COLUMNS = "kind, record_id, local, variant, name_id, birth_date, nationality, id_number"
+
+
+def entries_of_names(
+    name_ids: Sequence[int], per_name: int, year: str = ""
+) -> list[tuple[Any, ...]]:
+    """The newest ``per_name`` entries of each name on each side (those born in ``year``
+    first, when given): one statement, each part an ordered index walk that stops early."""
+    if not name_ids:
+        return []
+    entries_table = _tables()[2]
+    part = (
+        f"SELECT * FROM (SELECT {ENTRY_COLUMNS} FROM {entries_table} "  # noqa: S608
+        "WHERE name_id = %s AND local = %s{extra} ORDER BY record_id DESC LIMIT %s) AS p{n}"
+    )
+    parts: list[tuple[str, list[Any]]] = []
+    for nid in name_ids:
+        for local in (True, False):
+            if year:
+                sql = part.format(extra=" AND birth_date LIKE %s", n=len(parts))
+                parts.append((sql, [nid, local, f"{year}%", per_name]))
+            parts.append((part.format(extra="", n=len(parts)), [nid, local, per_name]))
+    rows: list[tuple[Any, ...]] = []
+    # SQLite allows 500 parts in one compound statement.
+    for i in range(0, len(parts), 400):
+        chunk = parts[i : i + 400]
+        rows += _sql(" UNION ALL ".join(s for s, _p in chunk), [v for _s, p in chunk for v in p])
+    return rows

@@ -82,6 +82,13 @@ class MatchAlert(models.Model):
             f"{self.subject_snapshot.get('name', '')} ~ {self.candidate_snapshot.get('name', '')}"
         )
 
+    @property
+    def explained(self) -> str:
+        """The matcher's reasons in the reader's language."""
+        from liaison.screening.explain import phrases
+
+        return "; ".join(phrases(self.reasons)) if self.reasons else self.explanation
+
 
 class MatchCursor(models.Model):
     """How far a batch of records has been matched (records with ``id`` above ``last_id``

@@ -1,4 +1,4 @@
-"""Screening: match persons and wanted notices across the border, search persons by name.
+"""Screening: match persons and wanted notices across the border; the one search box (``search``).
 
 "The other side" of a record is the records held from the other side of the border:
 

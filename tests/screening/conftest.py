@@ -112,24 +112,25 @@ def partner_notice(units) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     from liaison.cooperation.models import WantedNotice
 
     def make(full_name: str, **data: Any) -> WantedNotice:
+        """``data`` adds to or replaces the fields (``origin`` … for another partner)."""
         now = timezone.now()
-        notice = WantedNotice(
-            uuid=uuidlib.uuid4(),
-            origin=LA_NODE,
-            origin_country="LA",
-            version=1,
-            created_at=now,
-            updated_at=now,
-            owner_unit=units.ministry,
-            reference=f"LA-WN-{uuidlib.uuid4().hex[:6]}",
-            notice_type="red",
-            full_name=full_name,
-            offences="trafficking",
-            warrant_reference="W-1",
-            issuing_unit_name="LA police",
-            issued_at=now,
-            **data,
-        )
+        fields: dict[str, Any] = {
+            "uuid": uuidlib.uuid4(),
+            "origin": LA_NODE,
+            "origin_country": "LA",
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "owner_unit": units.ministry,
+            "reference": f"LA-WN-{uuidlib.uuid4().hex[:6]}",
+            "notice_type": "red",
+            "full_name": full_name,
+            "offences": "trafficking",
+            "warrant_reference": "W-1",
+            "issuing_unit_name": "LA police",
+            "issued_at": now,
+        }
+        notice = WantedNotice(**{**fields, **data})
         notice.save()
         return notice
 

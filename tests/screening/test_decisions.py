@@ -156,7 +156,7 @@ def test_pages_search_alerts_decide_dashboard(
     assert 'role="alert"' in bad
     alerts = web.get("/screening/alerts/").content.decode()
     assert "ບົວພັນ ສີສຸວັນ" in alerts and "Bouaphanh Sisouvanh" in alerts
-    assert alert.explanation in alerts
+    assert alert.explained in alerts
     dash = web.get("/").content.decode()
     assert "Matching alerts" in dash
     r = web.post(f"/screening/alerts/{alert.pk}/", {"action": "dismiss", "note": "no"})

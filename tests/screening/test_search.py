@@ -29,7 +29,7 @@ def people(cases, local_person, partner_person):  # type: ignore[no-untyped-def]
 
 
 def names(hits):  # type: ignore[no-untyped-def]
-    return [h.person.full_name for h in hits]
+    return [h.record.full_name for h in hits]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def names(hits):  # type: ignore[no-untyped-def]
 def test_one_box_finds_a_person_in_any_script(people, analyst, query, expected) -> None:  # type: ignore[no-untyped-def]
     hits = services.search_persons(analyst, query)
     assert set(names(hits)) == expected, [
-        (h.person.full_name, h.score, h.explanation) for h in hits
+        (h.record.full_name, h.score, h.explanation) for h in hits
     ]
     assert all(h.explanation for h in hits)
     assert hits == sorted(hits, key=lambda h: -h.score)
@@ -55,7 +55,7 @@ def test_one_box_finds_a_person_in_any_script(people, analyst, query, expected) 
 
 def test_tone_marks_rank_and_birth_date_sharpens(people, analyst) -> None:  # type: ignore[no-untyped-def]
     hits = services.search_persons(analyst, "Nguyễn Văn Hùng", birth_date="1980-03-04")
-    assert hits[0].person.full_name == "Nguyễn Văn Hùng" and hits[0].score > 0.9
+    assert hits[0].record.full_name == "Nguyễn Văn Hùng" and hits[0].score > 0.9
     assert "Nguyễn Văn Hưng" not in names(hits)  # tone-mark conflict and another birth date
     by_id = services.search_persons(analyst, "", id_number="B-778899")
     assert by_id == []
@@ -64,13 +64,13 @@ def test_tone_marks_rank_and_birth_date_sharpens(people, analyst) -> None:  # ty
 def test_a_province_officer_never_sees_another_provinces_person(people, units, make_user) -> None:  # type: ignore[no-untyped-def]
     officer = make_user(units.nghe_an, [Role.OFFICER])
     hits = services.search_persons(officer, "Nguyen Van Hung")
-    assert {h.person.uuid for h in hits} == {people["hung"].uuid, people["hung2"].uuid}
-    assert people["hatinh_hung"].uuid not in {h.person.uuid for h in hits}
+    assert {h.record.uuid for h in hits} == {people["hung"].uuid, people["hung2"].uuid}
+    assert people["hatinh_hung"].uuid not in {h.record.uuid for h in hits}
     # Received partner persons are filed at the ministry: not visible to a province.
-    assert services.search_persons(officer, "Souksavanh")[0].person.uuid == people["lao"].uuid
+    assert services.search_persons(officer, "Souksavanh")[0].record.uuid == people["lao"].uuid
     assert len(services.search_persons(officer, "Souksavanh")) == 1
     ha_tinh = make_user(units.ha_tinh, [Role.OFFICER])
-    assert [h.person.uuid for h in services.search_persons(ha_tinh, "Nguyen Van Hung")] == [
+    assert [h.record.uuid for h in services.search_persons(ha_tinh, "Nguyen Van Hung")] == [
         people["hatinh_hung"].uuid
     ]
 
@@ -79,7 +79,7 @@ def test_every_person_shown_is_audited(people, analyst) -> None:  # type: ignore
     before = AuditEntry.objects.filter(action="person.read").count()
     hits = services.search_persons(analyst, "Souksavanh", source="10.0.0.9")
     reads = AuditEntry.objects.filter(action="person.read").order_by("seq")[before:]
-    assert {e.object_id for e in reads} == {str(h.person.uuid) for h in hits}
+    assert {e.object_id for e in reads} == {str(h.record.uuid) for h in hits}
     assert all(e.username == analyst.username and e.detail["via"] == "web search" for e in reads)
     search = AuditEntry.objects.filter(action="person.search").last()
     assert search.detail["query"] == "Souksavanh" and search.detail["results"] == len(hits)
