@@ -146,6 +146,7 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"ou", "u"),
         (r"oi", "ua"),
         (r"ill", "Y"),
+        (r"[ae]i(?![aeiou])", "e"),
         (r"gn", "NY"),
         (r"qu|gu(?=[eiy])", "K"),
         (r"ch|j|g(?=[eiy])|c(?=[eiy])", "S"),
@@ -256,20 +257,23 @@ def _finish(raw: str) -> str:
     return "".join(out)
 
 
-def _plain_latin(word: str) -> str:
+def _plain_latin(word: str, vietnamese: bool = False) -> str:
     w = unicodedata.normalize("NFC", word.lower())
+    if vietnamese and "đ" in w:
+        # Vietnamese đ is a d (Đà Nẵng → ດານັງ, Дананг); a plain d is read as z/y
+        w = w.replace("đ", "0")
     w = "".join(_PRE.get(ch, ch) for ch in w)
     w = anyascii(w).lower()
-    return re.sub(r"[^a-z]", "", w)
+    return re.sub(r"[^a-z0]", "", w)
 
 
 @functools.lru_cache(maxsize=400_000)
 def latin_key(word: str, lang: str) -> str:
     """Sound key of a Latin word spelled by the rules of ``lang`` (a ``LATIN_LANGUAGES`` key)."""
-    t = _plain_latin(word)
+    t = _plain_latin(word, lang in ("vi", "vl"))
     for pat, rep in _LATIN_RULES[lang]:
         t = pat.sub(rep, t)
-    return _finish(t)
+    return _finish(t.replace("0", "T"))
 
 
 def latin_keys(word: str) -> tuple[tuple[str, str], ...]:
@@ -455,6 +459,7 @@ def lao_key(word: str) -> str:
 
 _LAO_FINAL = {"V": "P", "F": "P", "L": "N", "S": "T"}
 _AFTER_CONSONANT_V = re.compile("(?<=[A-Z])V")
+_FINAL_CLUSTER = re.compile("(?<=[aeo])([A-Z])[A-Z]+$")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -462,6 +467,9 @@ def lao_target(key: str) -> str:
     """A key as Lao script can write it: the closing consonants Lao has (p t k m n ng)
     and w after a consonant as a vowel (Kwania -> ຄວາເນຍ, Kiev -> ຂຽບ, Kidal -> ຄິດານ)."""
     key = _AFTER_CONSONANT_V.sub("o", key)
+    # a syllable closes on one consonant: of a final cluster Lao writes the first
+    # (Northland -> ນອດແລນ, Wexford -> ເວັກຟອດ)
+    key = _FINAL_CLUSTER.sub(r"\1", key)
     out: list[str] = []
     for i, ch in enumerate(key):
         nxt = key[i + 1] if i + 1 < len(key) else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import combinations
 
 from anyascii import anyascii
 
@@ -157,8 +158,13 @@ def _is_lao(ch: str) -> bool:
 def sound_blocking_keys(text: str) -> list[str]:
     """Blocking keys from the consonant skeletons of the sound variants.
 
-    The first six consonants of the joined name, also with one consonant left out
-    when four or more (so one differing consonant still meets), and in sorted word order.
+    * ``J:`` the first six consonants of the joined name, also with one consonant
+      left out when three or more (one consonant more, less or different still
+      meets: Narail/ນາຣາຍ, Essaouira/ເອດຊາອຸຍຣາ);
+    * ``F:`` the whole key, vowels too, of a name of one consonant (Phayao/ພະເຍົາ);
+    * ``O:`` the skeletons in sorted word order;
+    * ``P:`` every two word skeletons of a name of three words or more (a middle
+      name or a title on one side only).
     """
     keys: set[str] = set()
     variants = all_sound_variants(text)
@@ -172,10 +178,15 @@ def sound_blocking_keys(text: str) -> list[str]:
         head = "".join(skels)[:6]
         if len(head) >= 2:
             keys.add("J:" + head)
-            if len(head) >= 4:
+            if len(head) >= 3:
                 keys.update(["J:" + head[:i] + head[i + 1 :] for i in range(len(head))])
+        elif core:
+            keys.add("F:" + "".join(core))
         if len(skels) > 1:
             keys.add("O:" + "".join(sorted(skels))[:6])
+        if len(skels) > 2:
+            long = sorted(s for s in skels if len(s) >= 2)
+            keys.update(f"P:{a}|{b}" for a, b in combinations(long, 2))
     return list(keys)
 
 
