@@ -130,6 +130,7 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"tch|ch|sh|dj|dg|j", "S"),
         (r"th", "T"),
         (r"wh", "V"),
+        (r"(?<=[aeo])w(?![aeiouy])", "o"),
         (r"c(?=[eiy])", "S"),
         (r"(?<=[aeiou])gh", ""),
         (r"(?<=[aeiou])h(?![aeiou])", ""),
@@ -397,7 +398,8 @@ _LAO_VOWEL = {
     "ໍ": "o",
     "ຽ": "e",
 }
-_LAO_PRE = {"ເ": "e", "ແ": "e", "ໂ": "o", "ໄ": "a", "ໃ": "a"}
+# ແ (ɛː) is how Lao writes the a of Maryland, Scotland, Cayman (ແມຣີແລນ, ສະກັອດແລນ, ເຄແມນ)
+_LAO_PRE = {"ເ": "e", "ແ": "a", "ໂ": "o", "ໄ": "a", "ໃ": "a"}
 _LAO_SKIP = set("່້໊໋໌ໆ")
 _LAO_SILENT_H = set("ງຍນມລວຣ")
 
@@ -470,6 +472,8 @@ def lao_target(key: str) -> str:
     # a syllable closes on one consonant: of a final cluster Lao writes the first
     # (Northland -> ນອດແລນ, Wexford -> ເວັກຟອດ)
     key = _FINAL_CLUSTER.sub(r"\1", key)
+    # a doubled s is written ດ + ສ/ຊ (Assam ອັດສຳ, Essaouira ເອດຊາອຸຍຣາ)
+    key = key.replace("TS", "S")
     out: list[str] = []
     for i, ch in enumerate(key):
         nxt = key[i + 1] if i + 1 < len(key) else ""
