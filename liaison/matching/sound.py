@@ -36,6 +36,7 @@ LATIN_LANGUAGES: dict[str, str] = {
     "es": "Spanish",
     "it": "Italian",
     "ja": "Japanese",
+    "zh": "Chinese pinyin",
     "vi": "Vietnamese",
     "vl": "Vietnamese",
     "lo": "Lao/Thai",
@@ -44,9 +45,9 @@ LATIN_LANGUAGES: dict[str, str] = {
 TARGET_LANGUAGES: dict[str, tuple[str, ...]] = {
     # most specific first: a tie names the language that explains the spelling best;
     # names of Vietnamese syllables only are read by the first two
-    "cyrillic": ("vi", "lo", "ja", "pl", "de", "fr", "es", "it", "en"),
+    "cyrillic": ("vi", "lo", "ja", "zh", "pl", "de", "fr", "es", "it", "en"),
     # Lao writes European names as English reads them, Vietnamese d/gi as y, -nh as -y
-    "lao": ("vl", "lo", "fr", "es", "it", "en"),
+    "lao": ("vl", "lo", "zh", "fr", "es", "it", "en"),
 }
 
 _VOWEL_CLASS = {"a": "a", "e": "e", "i": "e", "y": "e", "o": "o", "u": "o"}
@@ -202,6 +203,13 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"ch", "T"),
         (r"sh|ts|j", "S"),
         (r"(?<=[aeiou])h(?![aeiou])", ""),
+        *_COMMON,
+    ),
+    # Hanyu pinyin: zh ch sh j q x c z are sibilants (Си Цзиньпин, ສີ ຈິ້ນຜິງ), final ng
+    # is one nasal (Шанхай, ຊຽງໄຮ້)
+    "zh": _rules(
+        (r"ng(?![aeiou])", "N"),
+        (r"zh|ch|sh|j|q|x|c|z", "S"),
         *_COMMON,
     ),
     "vi": _rules(
