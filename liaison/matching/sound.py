@@ -406,20 +406,23 @@ _LAO_VOWEL = {
     "ໍ": "o",
     "ຽ": "e",
 }
-# ແ (ɛː) is how Lao writes the a of Maryland, Scotland, Cayman (ແມຣີແລນ, ສະກັອດແລນ, ເຄແມນ)
-_LAO_PRE = {"ເ": "e", "ແ": "a", "ໂ": "o", "ໄ": "a", "ໃ": "a"}
+_LAO_PRE = {"ເ": "e", "ແ": "e", "ໂ": "o", "ໄ": "a", "ໃ": "a", "\0": "a"}
 _LAO_SKIP = set("່້໊໋໌ໆ")
 _LAO_SILENT_H = set("ງຍນມລວຣ")
 
 
 @functools.lru_cache(maxsize=200_000)
-def lao_key(word: str) -> str:
+def lao_key(word: str, open_ae: bool = False) -> str:
     """Sound key of a Lao-script word.
 
     Vowels written before their consonant (ເ ແ ໂ ໄ ໃ) are read after it; ຫ before a
     sonorant only marks the tone; ອ carries a vowel; ວ and ຍ after a consonant are vowels.
+    ແ (ɛː) is romanised e or ae (ແກ້ວ Keo, Kaeo); ``open_ae`` reads it as the a of a
+    foreign name instead (Maryland ແມຣີແລນ, Cayman ເຄແມນ).
     """
     chars = [c for c in unicodedata.normalize("NFC", word) if c not in _LAO_SKIP]
+    if open_ae:
+        chars = ["\0" if c == "ແ" else c for c in chars]
     out: list[str] = []
     pending = ""  # a vowel written before its consonant
     n = len(chars)

@@ -100,14 +100,15 @@ def sound_variants(text: str, target: str = "cyrillic") -> tuple[SoundVariant, .
     if not parts:
         return ()
     latin = any(s is Script.LATIN for _, s in parts)
-    width = len(TARGET_LANGUAGES[target]) if latin else 1
+    # a Lao name with ແ is read twice: ແ as e (Lao names) and as a (foreign names)
+    width = len(TARGET_LANGUAGES[target]) if latin else 2 if "ແ" in text else 1
     if latin and len(parts) > 1 and all(_vietnamese_syllable(p) for p, _ in parts):
         # Nguyen Van Hung is read as Vietnamese (or Lao) spelling, not as French or Polish;
         # with Vietnamese marks (Nguyễn Văn Hùng) as Vietnamese only
         width = 1 if has_vietnamese_marks(text) else 2
     # per word its key under each reading (cached per word), then one reading per name
     columns = [_word_keys(part, script, target, width) for part, script in parts]
-    langs = TARGET_LANGUAGES[target][:width] if latin else ("native",)
+    langs = TARGET_LANGUAGES[target][:width] if latin else ("native",) * width
     out: dict[tuple[SoundWord, ...], str] = {}
     for lang, sig in zip(langs, zip(*columns, strict=True), strict=True):
         if sig not in out:
@@ -133,7 +134,7 @@ def _word_keys(part: str, script: Script, target: str, width: int) -> tuple[Soun
     elif script is Script.CYRILLIC:
         keys = (cyrillic_key(part),) * width
     elif script is Script.LAO:
-        keys = (lao_key(part),) * width
+        keys = (lao_key(part), *(lao_key(part, True) for _ in range(width - 1)))
     else:
         keys = ("",) * width
     if target == "lao" or script is Script.LAO:
