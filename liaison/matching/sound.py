@@ -246,10 +246,15 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
 }
 
 
+_GLIDE_BEFORE = frozenset("aeiou")
+
+
 def _finish(raw: str) -> str:
     """Default letters to classes; glides to vowels; runs of vowels and of a class collapsed."""
     out: list[str] = []
-    for ch in raw:
+    for i, ch in enumerate(raw):
+        if ch in "yY" and raw[i + 1 : i + 2] in _GLIDE_BEFORE:
+            continue  # a glide before a vowel (Jura, Yuri; Юра, Юрий)
         if ch.isupper():
             piece = "e" if ch == "Y" else ch
         elif _VOWEL_ONE and ch in _VOWEL_CLASS:
