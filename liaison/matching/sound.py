@@ -493,7 +493,8 @@ def lao_target(key: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(key):
         nxt = key[i + 1] if i + 1 < len(key) else ""
-        if ch in _LAO_FINAL and (not nxt or nxt.isupper()) and i > 0:
+        # s before a consonant keeps a vowel of its own (Lubuskie ລູບູສະກີ)
+        if ch in _LAO_FINAL and (not nxt or nxt.isupper() and ch != "S") and i > 0:
             ch = _LAO_FINAL[ch]
         if out and out[-1] == ch:
             continue
