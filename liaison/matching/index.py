@@ -56,7 +56,7 @@ PREFILTER_CUTOFF = 70.0
 #: sound keys shared by more names than this are not used for candidates
 SOUND_KEY_MAX = 500
 #: prefilter cut-off on joined sound keys (0..100)
-SOUND_PREFILTER_CUTOFF = 72.0
+SOUND_PREFILTER_CUTOFF = 80.0
 #: at most this many names found by sound are compared in full (closest first)
 SOUND_CANDIDATES_MAX = 30
 #: a name matched this well by spelling needs no search by sound
