@@ -105,7 +105,7 @@ _PRE = {
     "ä": "e",
     "ö": "o",
     "ü": "u",
-    "ư": "y",
+    "ư": "i",
     "ơ": "e",
     "ą": "on",
     "ę": "en",
@@ -271,8 +271,14 @@ def _finish(raw: str) -> str:
     return "".join(out)
 
 
+#: Vietnamese tone marks (grave, acute, tilde, hook, dot below): dropped from vowels so
+#: the vowel letters with horn and breve (ư ơ ă) are read by ``_PRE`` whatever their tone
+_TONE_MARKS = re.compile("(?<=[aeiouy\u031b\u0302\u0306])[\u0300\u0301\u0303\u0309\u0323]")
+
+
 def _plain_latin(word: str, vietnamese: bool = False) -> str:
-    w = unicodedata.normalize("NFC", word.lower())
+    w = unicodedata.normalize("NFD", word.lower())
+    w = unicodedata.normalize("NFC", _TONE_MARKS.sub("", w))
     if vietnamese and "đ" in w:
         # Vietnamese đ is a d (Đà Nẵng → ດານັງ, Дананг); a plain d is read as z/y
         w = w.replace("đ", "0")
