@@ -368,14 +368,8 @@ def _german_reading(fold: str) -> str | None:
     return re.sub(r"(?<![bcdfghklmnpqrstvxz])j", "y", t)
 
 
-# Lao ໆ repeats the word before it (ແກວໆ is ແກວແກວ)
-_LAO_REPEAT = re.compile("([^\\s\u0ec6]+)\u0ec6")
-
-
 def _split_words(name: str) -> list[str]:
     name = unicodedata.normalize("NFC", name)
-    if "\u0ec6" in name:
-        name = _LAO_REPEAT.sub(r"\1\1", name)
     name = _SOFT_SIGN.sub("", name.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111"))
     return [w for w in _SPLIT.split(name) if w and not _HYPHEN.fullmatch(w)]
 

@@ -59,10 +59,16 @@ def compared_by_sound(a: NameKeys, b: NameKeys) -> bool:
     return bool(sa and sb) and (sa != sb or a.script != b.script)
 
 
+# Lao ໆ repeats the word before it (ແກວໆ is ແກວແກວ)
+_LAO_REPEAT = re.compile("([^\\s\u0ec6]+)\u0ec6")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parts(text: str) -> tuple[tuple[str, Script], ...]:
     """Words (hyphenated parts apart) with their script; cached for the two targets."""
     out: list[tuple[str, Script]] = []
+    if "\u0ec6" in text:
+        text = _LAO_REPEAT.sub(r"\1\1", text)
     for word in _split_words(text):
         out.extend((p, _part_script(p)) for p in _HYPHEN.split(word) if p)
     return tuple(out)
