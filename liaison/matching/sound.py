@@ -132,6 +132,7 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"th", "T"),
         (r"wh", "V"),
         (r"(?<=[aeo])w(?![aeiouy])", "o"),
+        (r"a(?=[bcdfgklmnprstvz]e$)", "e"),  # Wake Уэйк, Blake Блейк
         (r"c(?=[eiy])", "S"),
         (r"(?<=[aeiou])gh", ""),
         (r"(?<=[aeiou])h(?![aeiou])", ""),
@@ -146,7 +147,7 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"(?<=[^aeiou])e$", ""),
         (r"eaux?|aux?", "o"),
         (r"ou", "u"),
-        (r"oi", "ua"),
+        (r"oi", "Va"),  # Loire Луара, Poitiers Пуатье: a w before the a
         (r"ill", "Y"),
         (r"[ae]i(?![aeiou])", "e"),
         (r"gn", "NY"),
