@@ -44,6 +44,7 @@ from .scoring import (
     score_prepared,
     variant_data,
 )
+from .sound import skeleton as sound_skeleton
 from .soundnames import sound_blocking_keys, sound_side, sound_text
 
 #: single-word keys shared by more names than this are not used for candidates
@@ -55,7 +56,7 @@ PREFILTER_CUTOFF = 70.0
 #: sound keys shared by more names than this are not used for candidates
 SOUND_KEY_MAX = 500
 #: prefilter cut-off on joined sound keys (0..100)
-SOUND_PREFILTER_CUTOFF = 72.0
+SOUND_PREFILTER_CUTOFF = 80.0
 #: at most this many names found by sound are compared in full (closest first)
 SOUND_CANDIDATES_MAX = 30
 #: a name matched this well by spelling needs no search by sound
@@ -115,7 +116,8 @@ class NameBlocker:
             "latin": defaultdict(list),
             "native": defaultdict(list),
         }
-        self._sound_texts: dict[int, list[str]] = {}
+        # per name its joined sound keys, each with its consonants
+        self._sound_texts: dict[int, list[tuple[str, str]]] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -149,7 +151,8 @@ class NameBlocker:
             space = self._sound[side]
             for k in sound_blocking_keys(keys.original):
                 space[k].append(nid)
-            self._sound_texts[nid] = sound_text(keys.original)
+            texts = sound_text(keys.original)
+            self._sound_texts[nid] = [(t, sound_skeleton(t)) for t in texts]
         return nid
 
     def _sound_found(self, keys: NameKeys) -> set[int]:
@@ -179,13 +182,17 @@ class NameBlocker:
         query = sound_text(keys.original)
         if not flat or not query:
             return []
-        scores = process.cdist(
-            query,
-            [t for _, t in flat],
+        # half the whole keys, half their consonants (vowels are what transcriptions
+        # change most: Scotland/ສະກັອດແລນ, Maryland/ແມຣີແລນ)
+        whole = process.cdist(query, [t for _, (t, _) in flat], scorer=fuzz.ratio, dtype=np.uint8)
+        consonants = process.cdist(
+            [sound_skeleton(q) for q in query],
+            [c for _, (_, c) in flat],
             scorer=fuzz.ratio,
-            score_cutoff=SOUND_PREFILTER_CUTOFF,
             dtype=np.uint8,
-        ).max(axis=0)
+        )
+        scores = (whole.astype(np.uint16) + consonants).max(axis=0)
+        scores[scores < 2 * SOUND_PREFILTER_CUTOFF] = 0
         keep = np.flatnonzero(scores)
         if len(keep) > SOUND_CANDIDATES_MAX:
             keep = keep[np.argsort(-scores[keep], kind="stable")[:SOUND_CANDIDATES_MAX]]

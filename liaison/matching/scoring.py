@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from rapidfuzz.distance import Indel
-from rapidfuzz.fuzz import token_sort_ratio
+from rapidfuzz.fuzz import ratio, token_sort_ratio
 
 from .dates import DATE_NOTES, DateRelation, PartialDate, compare_dates, parse_date
 from .identifiers import normalise_id, normalise_nationality, normalise_phone, normalise_plate
@@ -76,7 +76,7 @@ SOUND_SHORT = {4: 0.96, 3: 0.93, 2: 0.9, 1: 0.84, 0: 0.84}
 #: share of the consonants in the similarity of two sound keys (the rest: the whole key)
 SOUND_CONSONANTS = 0.5
 #: sound keys are short (one letter a vowel run): joined names are compared from this length
-SOUND_JOINED_MIN = 5
+SOUND_JOINED_MIN = 4
 #: readings of a pair compared word by word (the closest as whole keys)
 SOUND_READINGS_COMPARED = 2
 #: readings further apart than this (token-sort ratio 0..100) are not compared
@@ -221,8 +221,13 @@ def _compare_by_sound(a: NameKeys, b: NameKeys, min_score: float = -1.0) -> tupl
     """
     target = sound_target(a, b)
     sa, sb = sound_data(a.original, target), sound_data(b.original, target)
+    # words sorted, or joined: a name written as one word in Lao script (ບິງເຟືອກ) meets
+    # its syllables written apart (Bình Phước)
     ranked = sorted(
-        ((token_sort_ratio(x[3], y[3]), k, x, y) for k, (x, y) in enumerate(product(sa, sb))),
+        (
+            (max(token_sort_ratio(x[3], y[3]), ratio(x[1][1], y[1][1])), k, x, y)
+            for k, (x, y) in enumerate(product(sa, sb))
+        ),
         reverse=True,
     )
     # readings that far apart do not reach a score worth having (nor min_score)

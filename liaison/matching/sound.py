@@ -36,6 +36,7 @@ LATIN_LANGUAGES: dict[str, str] = {
     "es": "Spanish",
     "it": "Italian",
     "ja": "Japanese",
+    "zh": "Chinese pinyin",
     "vi": "Vietnamese",
     "vl": "Vietnamese",
     "lo": "Lao/Thai",
@@ -44,9 +45,9 @@ LATIN_LANGUAGES: dict[str, str] = {
 TARGET_LANGUAGES: dict[str, tuple[str, ...]] = {
     # most specific first: a tie names the language that explains the spelling best;
     # names of Vietnamese syllables only are read by the first two
-    "cyrillic": ("vi", "lo", "ja", "pl", "de", "fr", "es", "it", "en"),
+    "cyrillic": ("vi", "lo", "ja", "zh", "pl", "de", "fr", "es", "it", "en"),
     # Lao writes European names as English reads them, Vietnamese d/gi as y, -nh as -y
-    "lao": ("vl", "lo", "fr", "es", "it", "en"),
+    "lao": ("vl", "lo", "zh", "fr", "es", "it", "en"),
 }
 
 _VOWEL_CLASS = {"a": "a", "e": "e", "i": "e", "y": "e", "o": "o", "u": "o"}
@@ -104,7 +105,7 @@ _PRE = {
     "ä": "e",
     "ö": "o",
     "ü": "u",
-    "ư": "y",
+    "ư": "i",
     "ơ": "e",
     "ą": "on",
     "ę": "en",
@@ -130,6 +131,8 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"tch|ch|sh|dj|dg|j", "S"),
         (r"th", "T"),
         (r"wh", "V"),
+        (r"(?<=[aeo])w(?![aeiouy])", "o"),
+        (r"a(?=[bcdfgklmnprstvz]e$)", "e"),  # Wake Уэйк, Blake Блейк
         (r"c(?=[eiy])", "S"),
         (r"(?<=[aeiou])gh", ""),
         (r"(?<=[aeiou])h(?![aeiou])", ""),
@@ -144,8 +147,9 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"(?<=[^aeiou])e$", ""),
         (r"eaux?|aux?", "o"),
         (r"ou", "u"),
-        (r"oi", "ua"),
+        (r"oi", "Va"),  # Loire Луара, Poitiers Пуатье: a w before the a
         (r"ill", "Y"),
+        (r"[ae]i(?![aeiou])", "e"),
         (r"gn", "NY"),
         (r"qu|gu(?=[eiy])", "K"),
         (r"ch|j|g(?=[eiy])|c(?=[eiy])", "S"),
@@ -202,6 +206,13 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (r"(?<=[aeiou])h(?![aeiou])", ""),
         *_COMMON,
     ),
+    # Hanyu pinyin: zh ch sh j q x c z are sibilants (Си Цзиньпин, ສີ ຈິ້ນຜິງ), final ng
+    # is one nasal (Шанхай, ຊຽງໄຮ້)
+    "zh": _rules(
+        (r"ng(?![aeiou])", "N"),
+        (r"zh|ch|sh|j|q|x|c|z", "S"),
+        *_COMMON,
+    ),
     "vi": _rules(
         (r"^ngh?|^nh|nh$|ng$", "N"),
         (r"^ph", "F"),
@@ -236,10 +247,15 @@ _LATIN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
 }
 
 
+_GLIDE_BEFORE = frozenset("aeiou")
+
+
 def _finish(raw: str) -> str:
     """Default letters to classes; glides to vowels; runs of vowels and of a class collapsed."""
     out: list[str] = []
-    for ch in raw:
+    for i, ch in enumerate(raw):
+        if ch in "yY" and raw[i + 1 : i + 2] in _GLIDE_BEFORE:
+            continue  # a glide before a vowel (Jura, Yuri; Юра, Юрий)
         if ch.isupper():
             piece = "e" if ch == "Y" else ch
         elif _VOWEL_ONE and ch in _VOWEL_CLASS:
@@ -256,20 +272,29 @@ def _finish(raw: str) -> str:
     return "".join(out)
 
 
-def _plain_latin(word: str) -> str:
-    w = unicodedata.normalize("NFC", word.lower())
+#: Vietnamese tone marks (grave, acute, tilde, hook, dot below): dropped from vowels so
+#: the vowel letters with horn and breve (ư ơ ă) are read by ``_PRE`` whatever their tone
+_TONE_MARKS = re.compile("(?<=[aeiouy\u031b\u0302\u0306])[\u0300\u0301\u0303\u0309\u0323]")
+
+
+def _plain_latin(word: str, vietnamese: bool = False) -> str:
+    w = unicodedata.normalize("NFD", word.lower())
+    w = unicodedata.normalize("NFC", _TONE_MARKS.sub("", w))
+    if vietnamese and "đ" in w:
+        # Vietnamese đ is a d (Đà Nẵng → ດານັງ, Дананг); a plain d is read as z/y
+        w = w.replace("đ", "0")
     w = "".join(_PRE.get(ch, ch) for ch in w)
     w = anyascii(w).lower()
-    return re.sub(r"[^a-z]", "", w)
+    return re.sub(r"[^a-z0]", "", w)
 
 
 @functools.lru_cache(maxsize=400_000)
 def latin_key(word: str, lang: str) -> str:
     """Sound key of a Latin word spelled by the rules of ``lang`` (a ``LATIN_LANGUAGES`` key)."""
-    t = _plain_latin(word)
+    t = _plain_latin(word, lang in ("vi", "vl"))
     for pat, rep in _LATIN_RULES[lang]:
         t = pat.sub(rep, t)
-    return _finish(t)
+    return _finish(t.replace("0", "T"))
 
 
 def latin_keys(word: str) -> tuple[tuple[str, str], ...]:
@@ -393,19 +418,23 @@ _LAO_VOWEL = {
     "ໍ": "o",
     "ຽ": "e",
 }
-_LAO_PRE = {"ເ": "e", "ແ": "e", "ໂ": "o", "ໄ": "a", "ໃ": "a"}
+_LAO_PRE = {"ເ": "e", "ແ": "e", "ໂ": "o", "ໄ": "a", "ໃ": "a", "\0": "a"}
 _LAO_SKIP = set("່້໊໋໌ໆ")
 _LAO_SILENT_H = set("ງຍນມລວຣ")
 
 
 @functools.lru_cache(maxsize=200_000)
-def lao_key(word: str) -> str:
+def lao_key(word: str, open_ae: bool = False) -> str:
     """Sound key of a Lao-script word.
 
     Vowels written before their consonant (ເ ແ ໂ ໄ ໃ) are read after it; ຫ before a
     sonorant only marks the tone; ອ carries a vowel; ວ and ຍ after a consonant are vowels.
+    ແ (ɛː) is romanised e or ae (ແກ້ວ Keo, Kaeo); ``open_ae`` reads it as the a of a
+    foreign name instead (Maryland ແມຣີແລນ, Cayman ເຄແມນ).
     """
     chars = [c for c in unicodedata.normalize("NFC", word) if c not in _LAO_SKIP]
+    if open_ae:
+        chars = ["\0" if c == "ແ" else c for c in chars]
     out: list[str] = []
     pending = ""  # a vowel written before its consonant
     n = len(chars)
@@ -455,6 +484,7 @@ def lao_key(word: str) -> str:
 
 _LAO_FINAL = {"V": "P", "F": "P", "L": "N", "S": "T"}
 _AFTER_CONSONANT_V = re.compile("(?<=[A-Z])V")
+_FINAL_CLUSTER = re.compile("(?<=[aeo])([A-Z])[A-Z]+$")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -462,10 +492,16 @@ def lao_target(key: str) -> str:
     """A key as Lao script can write it: the closing consonants Lao has (p t k m n ng)
     and w after a consonant as a vowel (Kwania -> ຄວາເນຍ, Kiev -> ຂຽບ, Kidal -> ຄິດານ)."""
     key = _AFTER_CONSONANT_V.sub("o", key)
+    # a syllable closes on one consonant: of a final cluster Lao writes the first
+    # (Northland -> ນອດແລນ, Wexford -> ເວັກຟອດ)
+    key = _FINAL_CLUSTER.sub(r"\1", key)
+    # a doubled s is written ດ + ສ/ຊ (Assam ອັດສຳ, Essaouira ເອດຊາອຸຍຣາ)
+    key = key.replace("TS", "S")
     out: list[str] = []
     for i, ch in enumerate(key):
         nxt = key[i + 1] if i + 1 < len(key) else ""
-        if ch in _LAO_FINAL and (not nxt or nxt.isupper()) and i > 0:
+        # s before a consonant keeps a vowel of its own (Lubuskie ລູບູສະກີ)
+        if ch in _LAO_FINAL and (not nxt or nxt.isupper() and ch != "S") and i > 0:
             ch = _LAO_FINAL[ch]
         if out and out[-1] == ch:
             continue

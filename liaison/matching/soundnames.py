@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import combinations
 
 from anyascii import anyascii
 
@@ -58,10 +59,16 @@ def compared_by_sound(a: NameKeys, b: NameKeys) -> bool:
     return bool(sa and sb) and (sa != sb or a.script != b.script)
 
 
+# Lao ໆ repeats the word before it (ແກວໆ is ແກວແກວ)
+_LAO_REPEAT = re.compile("([^\\s\u0ec6]+)\u0ec6")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parts(text: str) -> tuple[tuple[str, Script], ...]:
     """Words (hyphenated parts apart) with their script; cached for the two targets."""
     out: list[tuple[str, Script]] = []
+    if "\u0ec6" in text:
+        text = _LAO_REPEAT.sub(r"\1\1", text)
     for word in _split_words(text):
         out.extend((p, _part_script(p)) for p in _HYPHEN.split(word) if p)
     return tuple(out)
@@ -99,14 +106,15 @@ def sound_variants(text: str, target: str = "cyrillic") -> tuple[SoundVariant, .
     if not parts:
         return ()
     latin = any(s is Script.LATIN for _, s in parts)
-    width = len(TARGET_LANGUAGES[target]) if latin else 1
+    # a Lao name with ແ is read twice: ແ as e (Lao names) and as a (foreign names)
+    width = len(TARGET_LANGUAGES[target]) if latin else 2 if "ແ" in text else 1
     if latin and len(parts) > 1 and all(_vietnamese_syllable(p) for p, _ in parts):
         # Nguyen Van Hung is read as Vietnamese (or Lao) spelling, not as French or Polish;
         # with Vietnamese marks (Nguyễn Văn Hùng) as Vietnamese only
         width = 1 if has_vietnamese_marks(text) else 2
     # per word its key under each reading (cached per word), then one reading per name
     columns = [_word_keys(part, script, target, width) for part, script in parts]
-    langs = TARGET_LANGUAGES[target][:width] if latin else ("native",)
+    langs = TARGET_LANGUAGES[target][:width] if latin else ("native",) * width
     out: dict[tuple[SoundWord, ...], str] = {}
     for lang, sig in zip(langs, zip(*columns, strict=True), strict=True):
         if sig not in out:
@@ -132,7 +140,7 @@ def _word_keys(part: str, script: Script, target: str, width: int) -> tuple[Soun
     elif script is Script.CYRILLIC:
         keys = (cyrillic_key(part),) * width
     elif script is Script.LAO:
-        keys = (lao_key(part),) * width
+        keys = (lao_key(part), *(lao_key(part, True) for _ in range(width - 1)))
     else:
         keys = ("",) * width
     if target == "lao" or script is Script.LAO:
@@ -157,8 +165,13 @@ def _is_lao(ch: str) -> bool:
 def sound_blocking_keys(text: str) -> list[str]:
     """Blocking keys from the consonant skeletons of the sound variants.
 
-    The first six consonants of the joined name, also with one consonant left out
-    when four or more (so one differing consonant still meets), and in sorted word order.
+    * ``J:`` the first six consonants of the joined name, also with one consonant
+      left out when three or more (one consonant more, less or different still
+      meets: Narail/ນາຣາຍ, Essaouira/ເອດຊາອຸຍຣາ);
+    * ``F:`` the whole key, vowels too, of a name of one consonant (Phayao/ພະເຍົາ);
+    * ``O:`` the skeletons in sorted word order;
+    * ``P:`` every two word skeletons of a name of three words or more (a middle
+      name or a title on one side only).
     """
     keys: set[str] = set()
     variants = all_sound_variants(text)
@@ -172,10 +185,15 @@ def sound_blocking_keys(text: str) -> list[str]:
         head = "".join(skels)[:6]
         if len(head) >= 2:
             keys.add("J:" + head)
-            if len(head) >= 4:
+            if len(head) >= 3:
                 keys.update(["J:" + head[:i] + head[i + 1 :] for i in range(len(head))])
+        elif core:
+            keys.add("F:" + "".join(core))
         if len(skels) > 1:
             keys.add("O:" + "".join(sorted(skels))[:6])
+        if len(skels) > 2:
+            long = sorted(s for s in skels if len(s) >= 2)
+            keys.update(f"P:{a}|{b}" for a, b in combinations(long, 2))
     return list(keys)
 
 
