@@ -133,17 +133,21 @@ class Node:
         )
         return env
 
-    def cli(self, *args: str) -> str:
+    def python(self, what: str, *args: str) -> str:
+        """Run Python with this node's environment; stop the benchmark if it fails."""
         result = subprocess.run(
-            [sys.executable, "-m", "liaison.cli", *args],
+            [sys.executable, *args],
             env=self.env(),
             capture_output=True,
             text=True,
             check=False,
         )
         if result.returncode:
-            raise SystemExit(f"liaison {' '.join(args)} failed: {result.stderr}")
+            raise SystemExit(f"{what} failed: {result.stderr[-2000:]}")
         return result.stdout
+
+    def cli(self, *args: str) -> str:
+        return self.python(f"liaison {' '.join(args)}", "-m", "liaison.cli", *args)
 
     def start(self) -> None:
         log = (self.home / "serve.log").open("ab")
@@ -229,15 +233,7 @@ def count(home: Path, origin: str) -> int:
 
 
 def make_cases(node: Node, n: int, prefix: str, seed: int) -> None:
-    made = subprocess.run(
-        [sys.executable, "-c", MAKE_CASES.format(n=n, prefix=prefix, seed=seed)],
-        env=node.env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if made.returncode:
-        raise SystemExit(f"making {n} cases failed: {made.stderr[-2000:]}")
+    node.python(f"making {n} cases", "-c", MAKE_CASES.format(n=n, prefix=prefix, seed=seed))
 
 
 def steady_latency(vn: Node, la: Node, origin: str, rate: float, seconds: float) -> dict:

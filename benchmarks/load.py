@@ -43,6 +43,7 @@ from locust import HttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import search_latency  # noqa: E402
 import served  # noqa: E402
 
 #: The colleagues' password, new at every run.
@@ -60,7 +61,7 @@ SIGN_IN_AGAIN_AFTER_S = 31
 def prepare(home: Path, users: int) -> dict[str, Any]:
     """Accounts, tokens and what the colleagues ask for, read and written in this process
     through the node's own services."""
-    served.django_setup(home)
+    persons, searches = search_latency.queries(home, 2000)  # sets Django up on the node
     import datetime as dt
 
     from django.db.models import Count, Max
@@ -69,7 +70,7 @@ def prepare(home: Path, users: int) -> dict[str, Any]:
     from liaison.core.listing import encode_cursor
     from liaison.core.models import Unit, User
     from liaison.core.services import change_password, create_token, create_user
-    from liaison.crime.models import DrugCase, Person
+    from liaison.crime.models import DrugCase
 
     national = Unit.objects.get(parent__isnull=True)
     accounts = []
@@ -105,11 +106,6 @@ def prepare(home: Path, users: int) -> dict[str, Any]:
     case_uuids = [
         str(u) for u in DrugCase.objects.filter(id__in=case_ids).values_list("uuid", flat=True)
     ]
-    names = list(Person.objects.values_list("full_name", "latin_name").order_by("?")[:2000])
-    searches = []
-    for full, latin in names:
-        q = full if rng.random() < 0.5 else " ".join(reversed((latin or full).split()))
-        searches.append(q.split()[-1] if rng.random() < 0.25 else q)
     ordered = DrugCase.objects.order_by(*ORDER)
     pages = [int(cases // LIMIT * fraction) for fraction in DEEP_FRACTIONS]
     cursors = [encode_cursor(DrugCase, ORDER, ordered[p * LIMIT - 1]) for p in pages if p > 1]
@@ -118,7 +114,7 @@ def prepare(home: Path, users: int) -> dict[str, Any]:
     return {
         "accounts": accounts,
         "cases": cases,
-        "persons": Person.objects.count(),
+        "persons": persons,
         "deep_pages": pages,
         "provinces": provinces,
         "case_uuids": case_uuids,
