@@ -165,6 +165,23 @@ def worker_memory(process: subprocess.Popen) -> list[dict[str, Any]]:
     return sorted(out, key=lambda p: p["pid"])
 
 
+def group_cpu_seconds(process: subprocess.Popen) -> float:
+    """User + system CPU time used so far by the server's process group (the granian main
+    process, its workers and the sync worker), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # process group id
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def figures(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
