@@ -56,12 +56,14 @@ def record_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     keys.forget_records(instance.record_kind, [instance.pk])
 
 
-def records_written(sender: Any, kind: str, ids: list[int], **kwargs: Any) -> None:
+def records_written(
+    sender: Any, kind: str, ids: list[int], created: bool = False, **kwargs: Any
+) -> None:
     from liaison.screening import keys
     from liaison.screening.models import SideKind
 
     if kind in SideKind.values:
-        keys.index_records(kind, ids)
+        keys.index_records(kind, ids, fresh=created)
 
 
 def audit_saved(

@@ -89,8 +89,8 @@ def _read_csv(name: str, data: bytes, problems: list[Problem]) -> Iterator[tuple
         return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for values in reader:
-            yield reader.line_num, [_cell(v) for v in values]
+        for values in reader:  # every CSV cell is a string
+            yield reader.line_num, [v.strip() for v in values]
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num, "", f"malformed CSV: {exc}"))
 

@@ -104,23 +104,27 @@ class _Inserter:
             cursor.executemany(self.sql, rows)
 
 
-def uuid7() -> uuid.UUID:
-    """A time-ordered UUID (RFC 9562 version 7): imported rows then land at the end of the
-    uuid index instead of all over it, which keeps big imports fast."""
+def _uuid7_int() -> int:
     ms = time.time_ns() // 1_000_000
     rand = int.from_bytes(os.urandom(10), "big")
-    value = (
+    return (
         (ms & ((1 << 48) - 1)) << 80
         | 0x7 << 76
         | ((rand >> 62) & 0xFFF) << 64
         | 0b10 << 62
         | (rand & ((1 << 62) - 1))
     )
-    return uuid.UUID(int=value)
+
+
+def uuid7() -> uuid.UUID:
+    """A time-ordered UUID (RFC 9562 version 7): imported rows then land at the end of the
+    uuid index instead of all over it, which keeps big imports fast."""
+    return uuid.UUID(int=_uuid7_int())
 
 
 def _uuid7_hex() -> str:
-    return uuid7().hex
+    """:func:`uuid7` as SQLite keeps it (32 hex digits), without making a UUID object."""
+    return f"{_uuid7_int():032x}"
 
 
 def _decimal(value: Decimal) -> Any:
@@ -151,6 +155,8 @@ def write(
     person_insert = _Inserter(Person, PERSON_COLUMNS)
     seizure_insert = _Inserter(Seizure, SEIZURE_COLUMNS)
     with transaction.atomic(), progress("Importing", total) as bar:
+        # Rows are inserted in plain SQL: their ids are those above the highest before.
+        cases_before = DrugCase.objects.aggregate(m=Max("id"))["m"] or 0
         for chunk in chunks(checked.cases, BATCH):
             case_insert.insert(
                 [
@@ -171,15 +177,14 @@ def write(
                     for c in chunk
                 ]
             )
-            for sub in chunks([c.case_ref for c in chunk]):
-                written = DrugCase.objects.filter(origin=node.id, case_ref__in=sub)
-                for ref, pk, day, province_id in written.values_list(
-                    "case_ref", "id", "detected_on", "province_id"
-                ):
-                    cases[ref] = (pk, day, province_id)
             bar.advance(len(chunk))
+        if checked.cases:  # the new cases' ids, in one read
+            written = DrugCase.objects.filter(id__gt=cases_before, origin=node.id)
+            for ref, pk, day, province_id in written.values_list(
+                "case_ref", "id", "detected_on", "province_id"
+            ):
+                cases[ref] = (pk, day, province_id)
         rows: list[tuple[Any, ...]]
-        # Rows are inserted in plain SQL: their ids are those above the highest before.
         persons_before = Person.objects.aggregate(m=Max("id"))["m"] or 0
         for chunk_p in chunks(checked.persons, BATCH):
             rows = []
@@ -217,7 +222,7 @@ def write(
                 .order_by("id")
                 .values_list("id", flat=True)
             )
-            records_written.send(sender=Person, kind=Person.record_kind, ids=new_ids)
+            records_written.send(sender=Person, kind=Person.record_kind, ids=new_ids, created=True)
         for chunk_s in chunks(checked.seizures, BATCH):
             rows = []
             for ref, key, s in chunk_s:
