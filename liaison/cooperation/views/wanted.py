@@ -158,7 +158,6 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             # A valid withdrawal is confirmed in a second step, naming who holds the notice.
             "confirm_withdraw": "withdraw" in request.POST
             and withdraw_form.is_valid()
-            and not withdraw_form.errors
             and request.POST.get("confirm") != "yes",
             "holders": [p.name for p in federation.holders(notice)],
             "matches": matches,
