@@ -63,17 +63,26 @@ def test_no_button_outside_the_users_area_or_on_a_received_record(
     assert "only its origin may release it" in page
 
 
-def test_wanted_notice_page_has_the_button(client, staff, la_peer) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def issue_notice(staff):  # type: ignore[no-untyped-def]
+    """A wanted notice of Nghệ An, issued by its supervisor (sent to the peers, or not)."""
     from liaison.cooperation.services.wanted import issue_wanted_notice
 
-    notice = issue_wanted_notice(
-        staff.province_supervisor,
-        notice_type="red",
-        full_name="Vừ Bá Lầu",
-        offences="heroin",
-        warrant_reference="W-1",
-        send_to_partner=False,
-    )
+    def issue(send: bool):  # type: ignore[no-untyped-def]
+        return issue_wanted_notice(
+            staff.province_supervisor,
+            notice_type="red",
+            full_name="Vừ Bá Lầu",
+            offences="heroin",
+            warrant_reference="W-1",
+            send_to_partner=send,
+        )
+
+    return issue
+
+
+def test_wanted_notice_page_has_the_button(client, staff, la_peer, issue_notice) -> None:  # type: ignore[no-untyped-def]
+    notice = issue_notice(send=False)
     client.force_login(staff.province_supervisor)
     page = client.get(reverse("cooperation:wanted", args=[notice.uuid])).content.decode()
     assert _button(page) == "Release"
@@ -233,23 +242,18 @@ def test_withdraw_needs_a_reason_and_a_confirmation(client, staff, la_peer, whol
     assert OutboxEntry.objects.filter(op="recall", record_uuid=case.uuid).exists()
 
 
-def test_wanted_notice_withdrawal_asks_for_confirmation(client, staff, la_peer) -> None:  # type: ignore[no-untyped-def]
+def test_wanted_notice_withdrawal_asks_for_confirmation(
+    client, staff, la_peer, issue_notice
+) -> None:  # type: ignore[no-untyped-def]
     from liaison.cooperation.models.wanted import WantedNotice
-    from liaison.cooperation.services.wanted import issue_wanted_notice
 
-    notice = issue_wanted_notice(
-        staff.province_supervisor,
-        notice_type="red",
-        full_name="Vừ Bá Lầu",
-        offences="heroin",
-        warrant_reference="W-1",
-    )
+    notice = issue_notice(send=True)
     client.force_login(staff.province_supervisor)
     url = reverse("cooperation:wanted", args=[notice.uuid])
     page = client.post(url, {"withdraw": "1", "reason": ""}).content.decode()
     assert "This field is required." in page and 'id="withdraw-confirm"' not in page
     page = client.post(url, {"withdraw": "1", "reason": "Died"}).content.decode()
-    assert 'id="withdraw-confirm"' in page
+    assert 'id="withdraw-confirm"' in page and "The partners holding it (LA)" in page
     assert not WantedNotice.objects.get(pk=notice.pk).withdrawn_at
     answer = client.post(url, {"withdraw": "1", "reason": "Died", "confirm": "yes"})
     assert answer.status_code == 302
