@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from liaison.core.middleware import client_address, request_user
@@ -154,13 +155,16 @@ def release_bulk(request: HttpRequest, kind: str) -> HttpResponse:
         d = form.cleaned_data
         try:
             release_selected(user, spec, d["records"], form.recipients(), without=d["without"])
+            n = len(d["records"])
             messages.success(
                 request,
-                _("Released %(n)s records to %(p)s.")
-                % {"n": len(d["records"]), "p": ", ".join(p.name for p in d["peers"])},
+                ngettext("Released %(n)s record to %(p)s.", "Released %(n)s records to %(p)s.", n)
+                % {"n": n, "p": ", ".join(p.name for p in d["peers"])},
             )
             return redirect("exchange:release_list")
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:  # one error line per refused record
+            form.add_error(None, ValidationError(exc.messages))
+        except PermissionDenied as exc:
             form.add_error(None, _error_text(exc))
     read_shown(user, shown, client_address(request), "bulk release form")
     return render(
