@@ -262,3 +262,23 @@ def test_wanted_notice_withdrawal_asks_for_confirmation(
     assert notice.withdrawn_at and notice.withdrawal_reason == "Died"
     entry = AuditEntry.objects.get(action="wanted.withdraw", object_id=str(notice.uuid))
     assert entry.detail["reason"] == "Died"
+
+
+def test_person_and_wanted_lists_offer_selection_to_supervisors_only(
+    client, staff, la_peer, whole_case, issue_notice
+) -> None:  # type: ignore[no-untyped-def]
+    witness = whole_case[1]
+    notice = issue_notice(send=False)
+    lists = (
+        (reverse("crime:list", args=["persons"]), witness, "persons"),
+        (reverse("cooperation:wanted_list"), notice, "wanted-notices"),
+    )
+    client.force_login(staff.province_supervisor)
+    for url, obj, kind in lists:
+        page = client.get(url).content.decode()
+        assert f'name="record" value="{obj.uuid}" form="bulk-release"' in page
+        assert reverse("exchange:release_bulk", args=[kind]) in page
+    client.force_login(staff.officer)
+    for url, obj, _kind in lists:
+        page = client.get(url).content.decode()
+        assert str(obj.uuid) in page and 'name="record"' not in page
