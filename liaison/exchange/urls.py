@@ -21,6 +21,7 @@ urlpatterns = [
         release.release_new,
         name="release_new",
     ),
+    path("exchange/releases/bulk/<str:kind>/", release.release_bulk, name="release_bulk"),
     path("exchange/releases/<int:pk>/approve/", release.release_approve, name="release_approve"),
     path("exchange/releases/<int:pk>/decline/", release.release_decline, name="release_decline"),
     path("exchange/releases/<int:pk>/withdraw/", release.release_withdraw, name="release_withdraw"),

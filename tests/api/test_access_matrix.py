@@ -170,6 +170,7 @@ WEB_WRITE_RECORD = Rule(SIGN_IN, {OFF: OK, ANA: AWAY, SUP: OK, ADM: OK}, record=
 WEB_MISSING = everyone(MISSING)
 WEB_POST = everyone(METHOD)
 NODE_ADMIN = Rule(SIGN_IN, {OFF: DENIED, ANA: DENIED, SUP: DENIED, ADM: OK})
+SUPERVISORS = Rule(SIGN_IN, {OFF: DENIED, ANA: DENIED, SUP: OK, ADM: DENIED})
 NODE_ADMIN_POST = Rule(SIGN_IN, {OFF: DENIED, ANA: DENIED, SUP: DENIED, ADM: METHOD})
 SEARCH = Rule(SIGN_IN, {OFF: OK, ANA: OK, SUP: OK, ADM: DENIED})
 ALERTS = Rule(SIGN_IN, {OFF: DENIED, ANA: OK, SUP: OK, ADM: DENIED})
@@ -231,7 +232,8 @@ RULES: dict[str, Rule] = {
     "/exchange/releases/new/<str:kind>/<uuid:record_uuid>/": WEB_RECORD,
     "/exchange/releases/<int:pk>/approve/": WEB_POST,
     "/exchange/releases/<int:pk>/decline/": WEB_POST,
-    "/exchange/releases/<int:pk>/withdraw/": WEB_POST,
+    "/exchange/releases/<int:pk>/withdraw/": WEB_MISSING,  # GET: the confirmation page
+    "/exchange/releases/bulk/<str:kind>/": SUPERVISORS,
     "/exchange/records/<str:kind>/<uuid:record_uuid>/": WEB_RECORD,
     "/hotline/": WEB,
     "/hotline/channels/<int:pk>/": WEB_MISSING,

@@ -1,14 +1,18 @@
 """Main cooperation screens in a real browser, in Vietnamese and Lao: hotline (send from a
 template, read the thread), wanted notices (issue, record a step, refused out-of-order step),
-assistance requests (a missing field is named) and joint cases (open, add an entry)."""
+assistance requests (a missing field is named), joint cases (open, add an entry), and
+releasing a case to a partner from the case's own page."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from uuid import UUID
 
 import pytest
 
 from tests.browser.conftest import sign_in
+from tests.processes import NodeProcess
 
 USER = "officer"  # province police officer made by `liaison demo_users`
 
@@ -124,3 +128,55 @@ def test_joint_case_in_vietnamese(officer_page, served_node) -> None:  # type: i
     assert "ລຳດັບເຫດການ" in page.locator("main").inner_text()
     page.goto(f"{served_node.url}/joint/")
     assert "Chuyên án 126LT" in page.locator("#joint-cases").inner_text()
+
+
+@pytest.fixture(scope="module")
+def vn_with_partner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    """A VN node with a few cases, peered with a served LA node."""
+    base = tmp_path_factory.mktemp("share")
+    vn = NodeProcess(base / "vn", "VN").init()
+    la = NodeProcess(base / "la", "LA").init()
+    vn.liaison("seed", "--cases", "6", "--years", "1", "--seed", "4")
+    la.start("--no-sync")
+    try:
+        vn.start("--no-sync")
+        fingerprint = " ".join(la.liaison("key", "show").stdout.split()[2:])
+        vn.liaison("peer", "add", "LA", la.url, "--fingerprint", fingerprint)
+        yield vn
+    finally:
+        vn.stop()
+        la.stop()
+
+
+def test_supervisor_releases_a_case_from_its_page(page, vn_with_partner) -> None:  # type: ignore[no-untyped-def]
+    vn = vn_with_partner
+    db = sqlite3.connect(vn.home / "liaison.sqlite3")
+    with db:
+        case_uuid, person_uuid = db.execute(
+            "SELECT c.uuid, p.uuid FROM crime_drugcase c JOIN crime_person p ON p.case_id = c.id"
+            " WHERE c.tlp != 'RED' AND p.tlp != 'RED' ORDER BY c.id LIMIT 1"
+        ).fetchone()
+    sign_in(page, vn, username="admin")
+    case_page = f"{vn.url}/crime/cases/{UUID(case_uuid)}/"
+    page.goto(case_page)
+    assert "Not shared with any partner." in page.locator("#share").inner_text()
+    with page.expect_navigation():
+        page.click("#share-release")
+    assert "RED" not in page.locator("#id_tlp").inner_text()
+    page.locator("#partners tr[data-peer=LA] input[type=checkbox]").check()
+    page.fill("#id_basis", "MoU of 9 Aug 2021")
+    left_out = page.locator(f"#parts input[value='{UUID(person_uuid)}']")
+    assert left_out.is_checked()
+    left_out.uncheck()
+    with page.expect_navigation():
+        page.click("#release-form button[type=submit]")
+    assert "Released." in page.locator(".messages").inner_text()
+    page.goto(case_page)
+    assert "on its way to LA" in page.locator("#shared-with").inner_text()
+    with db:
+        released = {
+            UUID(row[0])
+            for row in db.execute("SELECT record_uuid FROM exchange_release WHERE state='active'")
+        }
+    db.close()
+    assert UUID(case_uuid) in released and UUID(person_uuid) not in released

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -110,3 +111,41 @@ def make_case(units):  # type: ignore[no-untyped-def]
         return crime.create_case(user=None, owner_unit=unit or units.nghe_an, **data)
 
     return make
+
+
+@pytest.fixture
+def ru_peer(db, units):  # type: ignore[no-untyped-def]
+    return services.add_peer("RU", "http://127.0.0.1:7", FakePeer("ru-0001", "RU").identity())
+
+
+@pytest.fixture
+def whole_case(staff, make_case):  # type: ignore[no-untyped-def]
+    """A case with a witness, a suspect (stricter markings than most releases) and a seizure."""
+    from liaison.crime import services as crime
+
+    case = make_case()
+    witness = crime.create_person(
+        user=None,
+        case=case,
+        person_ref="W1",
+        full_name="Nguyễn Văn A",
+        role="witness",
+        tlp="GREEN",
+    )
+    suspect = crime.create_person(
+        user=None,
+        case=case,
+        person_ref="S1",
+        full_name="Lò Văn B",
+        role="suspect",
+        tlp="AMBER+STRICT",
+        handling="H1",
+    )
+    seizure = crime.create_seizure(
+        user=None,
+        case=case,
+        drug="methamphetamine_tablets",
+        quantity=Decimal("2000"),
+        unit="tablet",
+    )
+    return case, witness, suspect, seizure

@@ -36,7 +36,8 @@ def test_officer_proposes_and_supervisor_approves_on_the_web(
         reverse("exchange:record_delivery", args=["cases", case.uuid])
     ).content.decode()
     assert "on its way to LA" in page
-    client.post(reverse("exchange:release_withdraw", args=[release.pk]))
+    withdraw = reverse("exchange:release_withdraw", args=[release.pk])
+    client.post(withdraw, {"reason": "Case closed", "confirm": "yes"})
     release.refresh_from_db()
     assert release.state == ReleaseState.WITHDRAWN
     assert OutboxEntry.objects.get().op == "recall"

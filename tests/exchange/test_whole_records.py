@@ -3,7 +3,6 @@ and H2 (a received record is never released onward) — in one process."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -11,50 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from liaison.core.commands import BadInput
-from liaison.crime import services as crime
 from liaison.crime.models import DrugCase
 from liaison.exchange import services
 from liaison.exchange.models import OutboxEntry, Release, ReleaseState
 from liaison.exchange.services.release import Recipient
 
-from .conftest import FakePeer, case_body
+from .conftest import case_body
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ru_peer(db, units):  # type: ignore[no-untyped-def]
-    return services.add_peer("RU", "http://127.0.0.1:7", FakePeer("ru-0001", "RU").identity())
-
-
-@pytest.fixture
-def whole_case(staff, make_case):  # type: ignore[no-untyped-def]
-    case = make_case()
-    witness = crime.create_person(
-        user=None,
-        case=case,
-        person_ref="W1",
-        full_name="Nguyễn Văn A",
-        role="witness",
-        tlp="GREEN",
-    )
-    suspect = crime.create_person(
-        user=None,
-        case=case,
-        person_ref="S1",
-        full_name="Lò Văn B",
-        role="suspect",
-        tlp="AMBER+STRICT",
-        handling="H1",
-    )
-    seizure = crime.create_seizure(
-        user=None,
-        case=case,
-        drug="methamphetamine_tablets",
-        quantity=Decimal("2000"),
-        unit="tablet",
-    )
-    return case, witness, suspect, seizure
 
 
 def open_releases(peer) -> dict[str, Release]:  # type: ignore[no-untyped-def]

@@ -115,9 +115,11 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
                 _("Status recorded."),
             ):
                 return redirect("cooperation:wanted", uuid=notice.uuid)
+        confirmed = request.POST.get("confirm") == "yes"
         if (
             "withdraw" in request.POST
             and withdraw_form.is_valid()
+            and confirmed
             and attempt(
                 request,
                 withdraw_form,
@@ -153,6 +155,11 @@ def wanted_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             if notice.withdrawn_at
             else federation.delivery(notice),
             "can_withdraw": notice.is_local and not notice.withdrawn_at,
+            # A valid withdrawal is confirmed in a second step, naming who holds the notice.
+            "confirm_withdraw": "withdraw" in request.POST
+            and withdraw_form.is_valid()
+            and request.POST.get("confirm") != "yes",
+            "holders": [p.name for p in federation.holders(notice)],
             "matches": matches,
             "open": notice.status
             not in (WantedStatus.HANDED_OVER, WantedStatus.EXTRADITED, WantedStatus.WITHDRAWN),

@@ -56,6 +56,8 @@ class Release(models.Model):
     #: The whole record (a case) this part (a person, a seizure) went out with; empty when
     #: the record was released on its own. Recalling the whole recalls such parts.
     part_of = models.UUIDField(_("released as part of"), null=True, blank=True)
+    #: A proposal's parts (uuids) that stay here when it is approved (e.g. a witness).
+    left_out = models.JSONField(_("parts left out"), default=list, blank=True)
 
     class Meta:
         ordering = ["-released_at", "-id"]

@@ -102,8 +102,10 @@ def propose_release(
     handling: str,
     basis: str,
     handling_note: str = "",
+    leave_out: Collection[Any] = (),
 ) -> Release:
-    """An officer proposes a release; it waits for a supervisor's approval."""
+    """An officer proposes a release; it waits for a supervisor's approval. ``leave_out``:
+    the parts (uuids) that are not to go along when it is approved."""
     _user_check(user, obj, Role.OFFICER, Role.ANALYST, Role.SUPERVISOR)
     spec = _kind_of(obj)
     _check_releasable(obj, peer, tlp)
@@ -123,6 +125,7 @@ def propose_release(
         state=ReleaseState.PROPOSED,
         released_by=user,
         released_at=timezone.now(),
+        left_out=sorted(str(u) for u in leave_out),
     )
     _audit_release("release.propose", obj, user, peer, tlp, handling, basis)
     return release
@@ -142,7 +145,7 @@ def approve_release(user: User, release: Release) -> Release:
     release.approved_at = timezone.now()
     release.save()
     enqueue([(release, obj)], "upsert")
-    _release_parts(user, _kind_of(obj), obj, release, ())
+    _release_parts(user, _kind_of(obj), obj, release, (), release.left_out)
     audit.record(
         "release.approve", obj, actor=Actor.of(user), peer=release.peer.name, tlp=release.tlp
     )
@@ -187,11 +190,13 @@ def release_to(
     basis: str = "",
     handling_note: str = "",
     without: Collection[str] = (),
+    leave_out: Collection[Any] = (),
 ) -> list[Release]:
     """A supervisor releases a record to one or more peers at once, each under its own
     markings and legal basis (``tlp``, ``handling`` and ``basis`` are the defaults). The
     record's parts (a case's persons and seizures) go along at the same or stricter markings,
-    except the kinds named in ``without``. Returns the releases of the record itself."""
+    except the kinds named in ``without`` and the parts (uuids) in ``leave_out``. Returns the
+    releases of the record itself."""
     with transaction.atomic():
         _user_check(user, obj, Role.SUPERVISOR)
         spec = _kind_of(obj)
@@ -212,18 +217,26 @@ def release_to(
             out.append(release)
             _audit_release("release", obj, user, to.peer, r_tlp, r_handling, r_basis)
             enqueue([(release, obj)], "upsert")
-            _release_parts(user, spec, obj, release, without)
+            _release_parts(user, spec, obj, release, without, leave_out)
         return out
 
 
 def _release_parts(
-    user: User | None, spec: Kind, obj: Record, whole: Release, without: Collection[str]
+    user: User | None,
+    spec: Kind,
+    obj: Record,
+    whole: Release,
+    without: Collection[str],
+    leave_out: Collection[Any] = (),
 ) -> int:
-    """Release ``obj``'s parts to ``whole``'s peer along with it. A part already released on
-    its own keeps that release (and so stays when the whole is recalled)."""
+    """Release ``obj``'s parts (but those in ``leave_out``) to ``whole``'s peer along with
+    it. A part already released on its own keeps that release (and so stays when the whole
+    is recalled)."""
     markings = Markings(whole.tlp, whole.handling, whole.handling_note)
+    left_out = {str(u) for u in leave_out}
     pairs = []
-    for part_spec, parts in parts_of(spec, [obj], without):
+    for part_spec, all_parts in parts_of(spec, [obj], without):
+        parts = [p for p in all_parts if str(p.uuid) not in left_out]
         standalone = set(
             Release.objects.filter(
                 peer=whole.peer,
