@@ -44,6 +44,30 @@ UNREACHED_ROUTES = {
 _IDS = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)(?=/)")
 
 
+#: English a page in another language must not show as a whole line or cell.
+KNOWN_ENGLISH = {"Version", "code", "Code", "None", "True", "False", "Sent at"}
+#: The import files' names, which the import page lists as the format has them.
+FORMAT_WORDS = {"cases", "persons", "seizures"}
+
+
+def raw_choice_values() -> set[str]:
+    """Stored values of the models' choices ("tablet", "g", "plant", "F", "eradicated"):
+    shown alone, they are a value nobody translated. Upper-case codes (TLP "AMBER", "H0")
+    are shown as such by design."""
+    from django.apps import apps
+
+    out = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                text = str(value)
+                if not text or text.isdigit() or text == str(label):
+                    continue
+                if len(text) == 1 or not text.isupper():
+                    out.add(text)
+    return out
+
+
 def _is_phrase(text: str) -> bool:
     # Short words ("TLP", "kg", "Nghệ An") also occur in data and codes: only phrases count.
     return len(text) >= 14 and " " in text.strip() and "%" not in text and "{" not in text
@@ -159,6 +183,8 @@ def walk_pages(page, base: str, lang: str, screens: bool = False) -> tuple[list[
     (a record kind's detail pages are one shape); returns the paths read and, for each, the
     forbidden texts it showed."""
     forbidden = forbidden_texts()[lang]
+    if lang != "en":
+        forbidden = forbidden | KNOWN_ENGLISH | (raw_choice_values() - FORMAT_WORDS)
     # One address per shape still to read; a plain address wins over a filtered one.
     todo: dict[str, str] = {_shape(p): p for p in START}
     shapes: set[str] = set()

@@ -116,6 +116,22 @@ def test_the_request_error_banner_names_fields_as_the_form_does(channels, login)
     response = client.post("/requests/new/", {"request_type": "verification", "tlp": "AMBER"})
     assert response.status_code == 200
     banner = " ".join(str(m) for m in response.context["messages"])
-    assert "Cơ quan yêu cầu" in banner  # "Requesting authority", as the form labels it
+    assert "cơ quan yêu cầu" in banner.casefold()  # "requesting authority", as the form says
     for raw in ("persons", "requesting_authority", "facts_summary", "_"):
         assert raw not in banner, banner
+
+
+@pytest.mark.django_db
+def test_api_input_errors_in_the_reader_language(units, make_user) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    officer = make_user(units.nghe_an, [Role.OFFICER])
+    client = Client(headers={"accept-language": "vi"})
+    client.force_login(officer)
+    body = {"case_ref": "NA-9", "detected_on": "30/11/2026", "province": "VN-22"}
+    response = client.post("/api/v1/cases", body, content_type="application/json")
+    assert response.status_code == 422
+    error = next(e for e in response.json()["detail"] if e["loc"][-1] == "detected_on")
+    assert error["msg"] == "Nhập ngày theo dạng YYYY-MM-DD."
+    assert error["type"] in ("date_parsing", "date_from_datetime_parsing")
+    assert "Input should" not in response.content.decode()
