@@ -135,3 +135,26 @@ def test_api_input_errors_in_the_reader_language(units, make_user) -> None:  # t
     assert error["msg"] == "Nhập ngày theo dạng YYYY-MM-DD."
     assert error["type"] in ("date_parsing", "date_from_datetime_parsing")
     assert "Input should" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_province_of_the_wrong_era_is_refused_in_the_reader_words(
+    units, make_user, login
+) -> None:  # type: ignore[no-untyped-def]
+    officer = make_user(units.ministry, [Role.OFFICER])
+    client = login(officer)
+    client.cookies["liaison_language"] = "vi"
+    son_la = Province.objects.get(code="VN-05")  # to 30 June 2025
+    response = client.post(
+        "/crime/cases/new/",
+        {
+            "case_ref": "SL-1",
+            "detected_on": "2026-01-15",
+            "province": son_la.pk,
+            "tlp": "AMBER",
+            "handling": "H0",
+        },
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["province"])
+    assert "Sơn La (đến 30 thg 6, 2025)" in errors and "2026-01-15" not in errors

@@ -11,8 +11,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 
-from liaison.cooperation.services.attachments import attachment_for, file_for_peer, file_of
 from liaison.cooperation.forms.common import error_banner
+from liaison.cooperation.services.attachments import attachment_for, file_for_peer, file_of
 from liaison.core.middleware import request_user as _user
 
 
