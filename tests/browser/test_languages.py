@@ -106,12 +106,38 @@ def forbidden_texts() -> dict[str, set[str]]:
     return out
 
 
+#: A hotline message, a wanted notice and a request, so that their pages exist (the seed
+#: makes joint cases, patrols, agreements, meetings and projects).
+COOPERATION = """
+import datetime as dt
+from liaison.cooperation import services as c
+from liaison.core.models import User
+admin = User.objects.get(username="admin")
+c.ensure_default_channels()
+channel = c.channels_for(admin).filter(level="ministry").first()
+c.send_message(admin, channel, subject="Trao đổi thông tin", body="Đề nghị xác minh.")
+c.issue_wanted_notice(
+    admin, notice_type="red", full_name="Lầu Văn Páo", latin_name="Lau Van Pao",
+    birth_date="1980", nationality="VN", offences="Mua bán trái phép chất ma túy",
+    warrant_reference="W-1", warrant_date=dt.date.today() - dt.timedelta(days=40),
+    believed_country="LA",
+)
+c.send_request(
+    admin, request_type="information", to_country="LA", to_unit_code=channel.partner_unit_code,
+    to_unit_name=channel.partner_unit_name, requesting_authority="Bộ Công an",
+    investigation_subject="Đường dây", investigating_authority="Công an Nghệ An",
+    facts_summary="Tóm tắt", assistance_sought="Thông tin", purpose="Điều tra",
+)
+"""
+
+
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
     node = NodeProcess(home=tmp_path_factory.mktemp("languages") / "vn", country="VN")
     node.init()
     node.liaison("seed", "--cases", "120", "--years", "1", "--seed", "3")
     node.liaison("cooperation_seed")
+    node.liaison("shell", "-c", COOPERATION)
     node.start("--no-sync")
     yield node
     node.stop()
