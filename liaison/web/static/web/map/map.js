@@ -99,7 +99,8 @@
     }));
     var dualStations = L.layerGroup(layers.dualStations.map(function (s) {
       return L.marker([s.lat, s.lon], {
-        icon: L.divIcon({ className: "dual-station", html: "", iconSize: [14, 14] })
+        // Drawn beside its gate (up and to the right) so that the gate stays visible.
+        icon: L.divIcon({ className: "dual-station", html: "<span></span>", iconSize: [14, 14], iconAnchor: [-4, 18] })
       }).bindTooltip(s.name)
         .bindPopup(function () { return popup(s.name, [s.provinces, s.position], s.links); });
     }));
