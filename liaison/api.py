@@ -8,12 +8,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as InputError
 from ninja.security import HttpBearer, django_auth
 
 import liaison
 from liaison.core import services
+from liaison.core.input_errors import input_error_text
 from liaison.core.models import TokenScope
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -104,6 +107,20 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(InputError)
+def input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
+    """422 for input the schema refuses, each error's text in the reader's language (the
+    signed-in user's, else the browser's); ``loc`` and ``type`` stay for programs."""
+    user = getattr(request, "user", None)
+    language = getattr(user, "language", "") or translation.get_language()
+    with translation.override(language):
+        errors = [
+            {k: v for k, v in e.items() if k not in ("ctx", "url")} | {"msg": input_error_text(e)}
+            for e in exc.errors
+        ]
     return api.create_response(request, {"detail": errors}, status=422)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.gazetteer import province_label
 from liaison.core.models import Province
 from liaison.core.node import this_node
 from liaison.core.uploads import LimitedFileField, LimitedImageField, limit
@@ -58,10 +57,13 @@ class _ProvinceMixin:
     def check_province(self, cleaned: dict[str, Any]) -> None:
         province, day = cleaned.get("province"), cleaned.get(self.date_field)
         if province is not None and day is not None and not province.valid_on(day):
+            from liaison.web.formatting import format_date
+            from liaison.web.names import province_display
+
             self.add_error(  # type: ignore[attr-defined]
                 "province",
                 _("%(province)s is not valid on %(date)s.")
-                % {"province": province_label(province), "date": day.isoformat()},
+                % {"province": province_display(province), "date": format_date(day)},
             )
 
 

@@ -1,4 +1,5 @@
-"""The map: province boundaries of both eras, border gates, stations, hotspots by status,
+"""The map: province boundaries of both eras, border gates, dual-function stations, police
+stations built by cooperation projects, hotspots by status,
 patrols with their routes and gates, and cases per province for a period (choropleth).
 
 Three addresses: the page (``web:map``), the provinces as GeoJSON (``web:map_provinces``,
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from liaison.cooperation.models import CapacityProject, Channel, Patrol
 from liaison.core.countries import own_country, partner_countries
-from liaison.core.gazetteer import MERGER_DATE
+from liaison.core.gazetteer import MERGER_DATE, dual_function_stations
 from liaison.core.middleware import request_user
 from liaison.core.models import BorderGate, Province, User
 from liaison.crime.models import DrugCase, Hotspot
@@ -87,6 +88,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "after": _("Provinces from %(date)s") % {"date": format_date(MERGER_DATE)},
             "gates": _("Border gates"),
             "stations": _("Police stations (cooperation projects)"),
+            "dualStations": _("Dual-function stations"),
             "hotspotsActive": _("Hotspots: active"),
             "hotspotsEradicated": _("Hotspots: eradicated"),
             "patrols": _("Joint patrols and routes"),
@@ -255,6 +257,35 @@ def _stations(
     return out
 
 
+def _dual_stations(gates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Border-guard stations that are also drug control points, at their gate's position, with
+    the gate's hotline channels and patrols (call after :func:`_patrols`)."""
+    by_name = {g["name"]: g for g in gates}
+    out = []
+    for station in dual_function_stations():
+        gate = by_name.get(station.gate.name)
+        if gate is None:
+            continue
+        if gate["approximate"]:
+            where = _("position approximate: centre of the province")
+        elif station.commune_centre:
+            where = _("position: the gate's, the centre of its commune (gazetteer)")
+        else:
+            where = _("position: the gate's (gazetteer)")
+        out.append(
+            {
+                "name": _("Dual-function station %(gate)s") % {"gate": station.gate.local_name},
+                "gate": gate["name"],
+                "provinces": gate["provinces"],
+                "lat": gate["lat"],
+                "lon": gate["lon"],
+                "position": where,
+                "links": gate["patrols"] + gate["channels"],
+            }
+        )
+    return out
+
+
 def _patrols(
     user: User, start: dt.date, end: dt.date, gates: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -324,6 +355,7 @@ def map_layers(request: HttpRequest) -> JsonResponse:
             "period": {"from": start.isoformat(), "to": end.isoformat()},
             "gates": gates,
             "stations": _stations(user, centres, gates),
+            "dualStations": _dual_stations(gates),
             "hotspots": _hotspots(user, centres),
             "patrols": patrols,
             "cases": counts,

@@ -5,6 +5,7 @@ original beside it when it is written differently, and a province's era when Vie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -63,26 +64,75 @@ def display_value(value: Any) -> Any:
 _READS = {"vi": {"latin", "vietnamese"}, "en": {"latin", "vietnamese"}, "lo": {"lao"}}
 
 
-def unit_display(name: str) -> str:
-    """A partner unit's name as the reader can read it: a name in a script the reader does not
-    read gets a romanised form first and the original beside it, "Kongbanxakan PKS Khveng
-    Phongsali (ກອງບັນຊາການ ປກສ ແຂວງ ຜົ້ງສາລີ)" to a Vietnamese reader."""
+@functools.lru_cache(maxsize=1)
+def _national_units() -> dict[str, dict[str, Any]]:
+    from liaison.core.setup import national_units
+
+    return national_units()
+
+
+@functools.lru_cache(maxsize=512)
+def _province_named(country: str, name: str) -> Province | None:
+    """The province a unit's name names (the current unit where both eras share the name)."""
+    found = Province.objects.filter(country__code=country, name=name)
+    return found.order_by("valid_to", "code").first()
+
+
+def translated_unit_name(name: str, language: str) -> str:
+    """A national unit's name in ``language`` when the name is one the partner's own
+    ``liaison init`` gives (its ministry, drug police department or a province police,
+    core/data/national_units.json), else "": "Bộ Chỉ huy Công an tỉnh Phông-xa-lỳ" for
+    "ກອງບັນຊາການ ປກສ ແຂວງ ຜົ້ງສາລີ" in Vietnamese."""
+    from liaison.core.countries import language_for
+
+    for country, facts in _national_units().items():
+        if language_for(country) == language:
+            continue
+        for kind in ("ministry", "department"):
+            entry = facts.get(kind) or {}
+            if entry.get("name") == name:
+                return str(entry.get(f"name_{language}") or entry.get("name_en") or "")
+        pattern = str(facts.get("province_police") or "")
+        prefix, _sep, suffix = pattern.partition("{province}")
+        if not _sep or not name.startswith(prefix) or not name.endswith(suffix):
+            continue
+        province = _province_named(country, name[len(prefix) : len(name) - len(suffix)])
+        patterns = facts.get("province_police_in") or {}
+        local = patterns.get(language) or patterns.get("en")
+        if province is not None and local:
+            return str(local).format(province=province.localised_name(language))
+    return ""
+
+
+def _romanised(name: str) -> str:
+    """A name in a script the reader does not read, romanised: Lao by the Ministry of Health
+    2020 system (lao2ipa), Cyrillic by ICAO 9303 (iuliia); "" for a name the reader reads."""
     from anyascii import anyascii
 
     from liaison.matching.names import _romanise_token
     from liaison.matching.scripts import Script, detect_script
 
-    if not name:
-        return name
     script = detect_script(name)
     reads = _READS.get((get_language() or "en")[:2], {"cyrillic"})
     if script in reads or script in (Script.LATIN, Script.VIETNAMESE, Script.EMPTY):
-        return name
+        return ""
     if script in (Script.UNKNOWN, Script.OTHER):
-        return name
+        return ""
     words = []
     for token in name.split():
         romanised = _romanise_token(token, script)[0] or anyascii(token)
         # Short consonant clusters are abbreviations (ປກສ, "PKS").
         words.append(romanised.upper() if len(romanised) <= 3 else romanised.capitalize())
-    return f"{' '.join(words)} ({name})"
+    return " ".join(words)
+
+
+def unit_display(name: str) -> str:
+    """A partner unit's name as the reader can read it, the original beside: translated where
+    the name is a national unit the data knows ("Bộ Chỉ huy Công an tỉnh Phông-xa-lỳ
+    (ກອງບັນຊາການ ປກສ ແຂວງ ຜົ້ງສາລີ)" to a Vietnamese reader), else romanised when written in a
+    script the reader does not read ("Kongbanxakan PKS Khveng Phongsali (ກອງບັນ…)")."""
+    if not name:
+        return name
+    language = (get_language() or "en")[:2]
+    local = translated_unit_name(name, language) or _romanised(name)
+    return place_name(local, name) if local else name

@@ -40,7 +40,7 @@ from liaison.crime.models import DrugCase, Person, Seizure
 from liaison.exchange.models import Holding, OutboxEntry, Release
 from liaison.web.formatting import format_date, format_datetime, format_quantity
 from liaison.web.links import record_url
-from liaison.web.names import province_display
+from liaison.web.names import province_display, unit_display
 
 
 @dataclass
@@ -209,7 +209,7 @@ def case_events(case: DrugCase, user: User) -> list[Event]:
                 _("Linked to joint case %(ref)s") % {"ref": entry.joint_case.reference}
                 if entry.joint_case is not None
                 else entry.parent_recalled,
-                by=entry.by_unit,
+                by=unit_display(entry.by_unit),
                 url=record_url("joint-cases", entry.joint_case.uuid) if entry.joint_case else "",
             )
         )
@@ -224,7 +224,7 @@ def case_events(case: DrugCase, user: User) -> list[Event]:
                 if result.patrol is not None
                 else result.parent_recalled,
                 detail=result.note[:300],
-                by=result.by_unit,
+                by=unit_display(result.by_unit),
                 url=record_url("patrols", result.patrol.uuid) if result.patrol else "",
             )
         )
@@ -238,7 +238,7 @@ def notice_events(notice: WantedNotice, user: User) -> list[Event]:
             notice.issued_at,
             _("Notice %(ref)s issued") % {"ref": notice.reference},
             detail=notice.get_notice_type_display(),
-            by=notice.issuing_unit_name,
+            by=unit_display(notice.issuing_unit_name),
             url=record_url("wanted-notices", notice.uuid),
         ),
         *_version_event(notice, _("Notice")),
@@ -258,7 +258,7 @@ def notice_events(notice: WantedNotice, user: User) -> list[Event]:
                 step.at,
                 step.get_status_display(),
                 detail=" · ".join(p for p in (step.place, step.reason) if p),
-                by=" · ".join(p for p in (step.by_unit, step.by_user) if p),
+                by=" · ".join(p for p in (unit_display(step.by_unit), step.by_user) if p),
             )
         )
     if notice.withdrawn_at:
@@ -286,10 +286,10 @@ def request_events(request: AssistanceRequest, user: User) -> list[Event]:
             _("Request %(ref)s sent to %(to)s")
             % {
                 "ref": request.reference,
-                "to": request.to_unit_name or country_name(request.to_country),
+                "to": unit_display(request.to_unit_name) or country_name(request.to_country),
             },
             detail=request.get_request_type_display(),
-            by=request.from_unit_name,
+            by=unit_display(request.from_unit_name),
             url=record_url("requests", request.uuid),
         ),
         *_version_event(request, _("Request")),
@@ -305,7 +305,7 @@ def request_events(request: AssistanceRequest, user: User) -> list[Event]:
                 response.at,
                 response.get_kind_display(),
                 detail=(response.text or response.assignee)[:300],
-                by=" · ".join(p for p in (response.by_unit, response.by_user) if p),
+                by=" · ".join(p for p in (unit_display(response.by_unit), response.by_user) if p),
             )
         )
     if request.closed_at:
@@ -320,7 +320,7 @@ def joint_events(joint: JointCase, user: User) -> list[Event]:
             joint.opened_on,
             _("Joint case %(ref)s opened") % {"ref": joint.reference},
             detail=joint.title,
-            by=joint.opened_by_unit,
+            by=unit_display(joint.opened_by_unit),
             url=record_url("joint-cases", joint.uuid),
         ),
     ]
@@ -335,7 +335,7 @@ def joint_events(joint: JointCase, user: User) -> list[Event]:
                 entry.at,
                 entry.get_kind_display(),
                 detail=detail[:300],
-                by=" · ".join(p for p in (entry.by_unit, entry.by_user) if p),
+                by=" · ".join(p for p in (unit_display(entry.by_unit), entry.by_user) if p),
                 url=url,
             )
         )

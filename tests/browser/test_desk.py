@@ -79,7 +79,17 @@ def test_map_offline_with_layers_and_records(page, desk_node) -> None:  # type: 
     assert page.locator("path.hotspot-eradicated").count() > 0
     control = page.locator(".leaflet-control-layers").inner_text()
     assert "Các tỉnh từ 1 thg 7, 2025" in control and "Cửa khẩu" in control
+    # A dual-function station at each gate, drawn above the gate; its popup says where the
+    # position comes from.
+    assert "Trạm hai chức năng" in control
+    assert page.locator(".dual-station").count() == 10
     page.screenshot(path=str(SCREENS / "map.png"))
+    page.locator(".dual-station").first.click(force=True)
+    station = page.locator(".leaflet-popup-content")
+    station.wait_for()
+    assert "Trạm hai chức năng" in station.inner_text() and "vị trí" in station.inner_text()
+    page.locator(".leaflet-popup-close-button").click()
+    expect(station).to_have_count(0)
 
     # The province of Nghệ An (from 1 July 2025) opens the cases behind its colour.
     page.locator("path.province-VN\\:40").first.click(force=True)
@@ -145,4 +155,18 @@ def test_not_found_page_is_translated(page, desk_node) -> None:  # type: ignore[
     _language(page, "vi")
     assert page.locator("#error-page h1").inner_text() == "Không tìm thấy"
     page.screenshot(path=str(SCREENS / "not-found-vi.png"))
+    _language(page, "en")
+
+
+def test_partner_units_in_the_reader_script_with_the_original(page, desk_node) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, desk_node)
+    page.goto(f"{desk_node.url}/hotline/")
+    _language(page, "vi")
+    text = page.locator("main").inner_text()
+    assert "Bộ Chỉ huy Công an tỉnh Hủa Phăn (ກອງບັນຊາການ ປກສ ແຂວງ ຫົວພັນ)" in text
+    assert "Bộ An ninh Lào (ກະຊວງປ້ອງກັນຄວາມສະຫງົບ)" in text
+    page.goto(f"{desk_node.url}/requests/new/")
+    options = page.locator("#id_to_unit option").all_inner_texts()
+    assert "Bộ An ninh Lào (ກະຊວງປ້ອງກັນຄວາມສະຫງົບ)" in options
+    page.screenshot(path=str(SCREENS / "request-form-partner-units-vi.png"))
     _language(page, "en")

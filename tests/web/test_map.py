@@ -3,11 +3,13 @@ scope (a province officer sees only the records of their unit's subtree)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from liaison.core.models import BorderGate
+from tests.web.conftest import GATE
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,25 @@ def test_leaflet_is_served_from_node_modules(desk, login) -> None:  # type: igno
 
 def test_the_map_needs_a_signed_in_user(db, client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/map/layers.json").status_code == 302
+
+
+def test_dual_function_stations_sit_at_their_gates_with_the_gate_records(desk, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(desk.nghe_an)
+    client.cookies["liaison_language"] = "en"
+    layers = client.get(f"/map/layers.json?{PERIOD}").json()
+    gates = {g["name"]: g for g in layers["gates"]}
+    stations = {s["gate"]: s for s in layers["dualStations"]}
+    assert set(stations) == set(gates)  # one at each international gate the data lists
+    nam_can = stations["Nậm Cắn – Nam Khan"]
+    assert nam_can["name"] == "Dual-function station Nậm Cắn"
+    assert (nam_can["lat"], nam_can["lon"]) == (gates[GATE]["lat"], gates[GATE]["lon"])
+    # Where the position comes from: the commune centre (vietnamadminunits) for Nậm Cắn,
+    # the point border-facts.md gives for Cầu Treo.
+    assert nam_can["position"] == "position: the gate's, the centre of its commune (gazetteer)"
+    assert stations["Cầu Treo – Nam Phao"]["position"] == "position: the gate's (gazetteer)"
+    assert [link["url"] for link in nam_can["links"]] == [f"/joint/patrols/{desk.patrol.uuid}/"]
+    # The layer is offered on the page, in the reader's language.
+    client.cookies["liaison_language"] = "vi"
+    page = client.get("/map/").content.decode()
+    config = re.search(r'<script id="map-config"[^>]*>(.*?)</script>', page, re.S)
+    assert config and json.loads(config.group(1))["labels"]["dualStations"] == "Trạm hai chức năng"

@@ -45,13 +45,42 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def form_field(form: forms.Form | None, name: str) -> str | None:
+    """The form field a service's field name stands for: itself, or the field a code or a
+    name is chosen in ("to_unit_code" → "to_unit"); None when the form has none."""
+    if form is None:
+        return None
+    if name in form.fields:
+        return name
+    for suffix in ("_code", "_name", "_id", "_uuid"):
+        if name.endswith(suffix) and name.removesuffix(suffix) in form.fields:
+            return name.removesuffix(suffix)
+    return None
+
+
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names, else on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            form.add_error(form_field(form, field), errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def error_banner(form: forms.Form | None, exc: ValidationError) -> str:
+    """A refusal as the reader reads it: each message after its field's label on the form
+    unless the message names it already ("Deadline: The date is in the past."), never after a
+    field's programming name."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for name, errors in exc.message_dict.items():
+        field = form_field(form, name)
+        label = str(form.fields[field].label or "") if form is not None and field else ""
+        text = " ".join(errors)
+        named = not label or label.casefold() in text.casefold()
+        parts.append(text if named else f"{label}: {text}")
+    return "; ".join(parts)
 
 
 def attachments_help() -> str:

@@ -11,8 +11,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 
+from liaison.cooperation.forms.common import error_banner
 from liaison.cooperation.services.attachments import attachment_for, file_for_peer, file_of
-from liaison.cooperation.services.common import error_text
 from liaison.core.middleware import request_user as _user
 
 
@@ -30,7 +30,7 @@ def record_file(request: HttpRequest, kind: str, uuid: str, sha256: str) -> Http
     try:
         att = file_of(_user(request), kind, uuid, sha256)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, error_banner(None, exc))
         return redirect(request.META.get("HTTP_REFERER") or "cooperation:hotline")
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type

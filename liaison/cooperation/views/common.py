@@ -13,9 +13,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError as BadCursor
 
-from liaison.cooperation.forms.common import apply_errors
+from liaison.cooperation.forms.common import apply_errors, error_banner
 from liaison.cooperation.services.attachments import read_uploads
-from liaison.cooperation.services.common import error_text
 from liaison.cooperation.services.hotline import channels_for
 from liaison.core.listing import keyset_page
 from liaison.core.models import User
@@ -59,7 +58,7 @@ def attempt(request: HttpRequest, form: Any, action: Callable[[], Any], ok: str)
     except ValidationError as exc:
         if form is not None:
             apply_errors(form, exc)
-        messages.error(request, error_text(exc))
+        messages.error(request, error_banner(form, exc))
         return None
     except PermissionDenied as exc:
         if form is not None:

@@ -18,6 +18,7 @@ from liaison.core.gazetteer.loading import load_gazetteer
 from liaison.core.gazetteer.lookups import (
     border_provinces,
     clear_cache,
+    dual_function_stations,
     province_label,
     resolve_province,
     successor_of,
@@ -29,6 +30,7 @@ __all__ = [
     "GazetteerError",
     "border_provinces",
     "clear_cache",
+    "dual_function_stations",
     "load_gazetteer",
     "province_label",
     "resolve_province",

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from liaison.core.gazetteer.common import GazetteerError, _fmt_date
+from liaison.core.gazetteer.common import GazetteerError, _facts, _fmt_date
 from liaison.core.models import (
+    BorderGate,
     Province,
     ProvinceSuccession,
 )
@@ -199,3 +200,24 @@ def province_label(p: Province, language: str | None = None) -> str:
         era = _("from %(date)s") % {"date": p.valid_from.isoformat()}
         return f"{names} ({p.code}, {era})"
     return f"{names} ({p.code})"
+
+
+@dataclass(frozen=True)
+class DualFunctionStation:
+    """A border-guard station that is also a drug control point, at its gate; ``commune_centre``
+    says that the gate's position is the centre of its commune rather than a surveyed point."""
+
+    gate: BorderGate
+    commune_centre: bool
+
+
+def dual_function_stations() -> list[DualFunctionStation]:
+    """The dual-function stations the gazetteer data lists (border_facts.json), each at its
+    gate's position."""
+    facts = _facts()
+    names = (facts.get("dual_function_stations") or {}).get("gates", [])
+    from_commune = {g["local_name"] for g in facts.get("vn_gates", []) if g.get("position")}
+    gates = BorderGate.objects.filter(local_name__in=names).select_related(
+        "province", "partner_province"
+    )
+    return [DualFunctionStation(g, g.local_name in from_commune) for g in gates]

@@ -1,5 +1,5 @@
 /* The map page: province boundaries (no tiles: the base map is the boundaries themselves),
-   choropleth of cases, border gates, stations, hotspots and patrol routes. Data comes from
+   choropleth of cases, border gates, dual-function stations, project stations, hotspots and patrol routes. Data comes from
    the node's JSON endpoints named in #map-config; popups link to the records behind each
    feature. */
 "use strict";
@@ -97,6 +97,13 @@
           return popup(s.name, [s.location, s.statusText, s.approximate ? labels.approximate : ""], [{ label: labels.open, url: s.url }]);
         });
     }));
+    var dualStations = L.layerGroup(layers.dualStations.map(function (s) {
+      return L.marker([s.lat, s.lon], {
+        // Drawn beside its gate (up and to the right) so that the gate stays visible.
+        icon: L.divIcon({ className: "dual-station", html: "<span></span>", iconSize: [14, 14], iconAnchor: [-4, 18] })
+      }).bindTooltip(s.name)
+        .bindPopup(function () { return popup(s.name, [s.provinces, s.position], s.links); });
+    }));
     function hotspotLayer(which) {
       return L.layerGroup(layers.hotspots.filter(function (h) { return h.status === which; }).map(function (h) {
         var active = which === "active";
@@ -120,6 +127,7 @@
     }));
     var overlays = {};
     overlays[labels.gates] = gates.addTo(map);
+    overlays[labels.dualStations] = dualStations.addTo(map);
     overlays[labels.stations] = stations.addTo(map);
     overlays[labels.hotspotsActive] = hotspotLayer("active").addTo(map);
     overlays[labels.hotspotsEradicated] = hotspotLayer("eradicated").addTo(map);
