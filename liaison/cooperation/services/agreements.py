@@ -23,7 +23,7 @@ from liaison.cooperation.models.agreements import (
     ProjectKind,
     ProjectStatus,
 )
-from liaison.cooperation.services.attachments import Upload, check_uploads, store_uploads
+from liaison.cooperation.services.attachments import Upload, attach, check_uploads
 from liaison.cooperation.services.common import (
     WRITERS,
     actor_of,
@@ -89,9 +89,7 @@ def create_agreement(
             tlp=tlp,
             handling=handling,
         )
-        if documents:
-            agreement.attachments = store_uploads(documents, agreement, user)
-            agreement.save(update_fields=["attachments"])
+        attach(agreement, documents, user)
         audit.record("agreement.create", agreement, actor=actor_of(user))
         _share_flag(user, agreement, share_now, partner_country())
     return agreement

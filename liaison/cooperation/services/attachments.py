@@ -138,6 +138,15 @@ def store_uploads(
     return meta
 
 
+def attach(
+    obj: Record, uploads: Sequence[Upload], user: User | None, field: str = "attachments"
+) -> None:
+    """Store the uploads and list them on the record's ``field``, in the caller's transaction."""
+    if uploads:
+        setattr(obj, field, store_uploads(uploads, obj, user))
+        obj.save(update_fields=[field])
+
+
 def attachment_for(user: User, pk: int) -> Attachment:
     """An attachment the user may open (they can see the record it belongs to)."""
     att = Attachment.objects.filter(pk=pk).first()

@@ -22,7 +22,7 @@ from liaison.cooperation.models.hotline import (
     Priority,
     ReceiptKind,
 )
-from liaison.cooperation.services.attachments import Upload, check_uploads, store_uploads
+from liaison.cooperation.services.attachments import Upload, attach, check_uploads
 from liaison.cooperation.services.common import (
     WRITERS,
     actor_of,
@@ -215,9 +215,7 @@ def send_message(
             tlp=tlp,
             handling=handling,
         )
-        if attachments:
-            msg.attachments = store_uploads(attachments, msg, user)
-            msg.save(update_fields=["attachments"])
+        attach(msg, attachments, user)
         audit.record(
             "message.send",
             msg,

@@ -22,7 +22,7 @@ from liaison.cooperation.models.requests import (
     ResponseKind,
 )
 from liaison.cooperation.models.wanted import WantedNotice
-from liaison.cooperation.services.attachments import Upload, check_uploads, store_uploads
+from liaison.cooperation.services.attachments import Upload, attach, check_uploads
 from liaison.cooperation.services.common import (
     WRITERS,
     actor_of,
@@ -205,9 +205,7 @@ def send_request(
             handling=handling,
             **{k: v for k, v in fields.items() if v is not None},
         )
-        if attachments:
-            request.attachments = store_uploads(attachments, request, user)
-            request.save(update_fields=["attachments"])
+        attach(request, attachments, user)
         audit.record(
             "request.send",
             request,
@@ -282,9 +280,7 @@ def respond(
             tlp=request.tlp,
             handling=request.handling,
         )
-        if attachments:
-            response.attachments = store_uploads(attachments, response, user)
-            response.save(update_fields=["attachments"])
+        attach(response, attachments, user)
         refresh_request(request)
         audit.record(
             "request.respond", request, actor=actor_of(user), kind=kind, response=str(response.uuid)

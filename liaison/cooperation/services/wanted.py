@@ -21,7 +21,7 @@ from liaison.cooperation.models.wanted import (
     WantedNotice,
     WantedStatus,
 )
-from liaison.cooperation.services.attachments import Upload, check_uploads, store_uploads
+from liaison.cooperation.services.attachments import Upload, attach, check_uploads
 from liaison.cooperation.services.common import (
     WRITERS,
     actor_of,
@@ -165,9 +165,7 @@ def issue_wanted_notice(
             tlp=tlp,
             handling=handling,
         )
-        if photos:
-            notice.photos = store_uploads(photos, notice, user)
-            notice.save(update_fields=["photos"])
+        attach(notice, photos, user, field="photos")
         audit.record(
             "wanted.issue",
             notice,
