@@ -463,6 +463,57 @@ class PrecursorIncident(Record):
         return self.incident_ref
 
 
+class TallyKind(models.TextChoices):
+    """What a tally counts (internal: never shown)."""
+
+    CASE = "case"
+    DEFENDANT = "defendant"
+    SEIZURE = "seizure"
+
+
+class Tally(models.Model):
+    """What the statistics count, summed by the services in the writer's transaction
+    (``crime.tallies``): per kind, province, month, day (0: the whole month) and owner unit,
+    with the defendants' nationality and the seizures' drug and unit. ``n`` records;
+    ``quantity`` the seizures' quantities in millionths of their unit (exact integers).
+    The report reads these instead of the records (``reports.stats``)."""
+
+    kind = models.CharField(max_length=9, choices=TallyKind.choices)
+    province = models.ForeignKey(
+        "core.Province", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    day = models.PositiveSmallIntegerField()
+    owner_unit = models.ForeignKey(
+        "core.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    drug = models.CharField(max_length=40, blank=True)
+    unit = models.CharField(max_length=8, blank=True)
+    nationality = models.CharField(max_length=2, blank=True)
+    n = models.BigIntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "province",
+                    "month",
+                    "day",
+                    "owner_unit",
+                    "drug",
+                    "unit",
+                    "nationality",
+                ],
+                name="crime_tally_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.province_id} {self.month:%Y-%m}/{self.day}: {self.n}"
+
+
 RECORD_MODELS: dict[str, type[Record]] = {
     m.record_kind: m
     for m in (
