@@ -471,19 +471,27 @@ class TallyKind(models.TextChoices):
     SEIZURE = "seizure"
 
 
+class TallySpan(models.TextChoices):
+    """How long a tally's period is (internal: never shown)."""
+
+    DAY = "D"
+    MONTH = "M"
+    YEAR = "Y"
+
+
 class Tally(models.Model):
     """What the statistics count, summed by the services in the writer's transaction
-    (``crime.tallies``): per kind, province, month, day (0: the whole month) and owner unit,
-    with the defendants' nationality and the seizures' drug and unit. ``n`` records;
-    ``quantity`` the seizures' quantities in millionths of their unit (exact integers).
-    The report reads these instead of the records (``reports.stats``)."""
+    (``crime.tallies``): per kind, province, period (a day, a month or a year from
+    ``start``) and owner unit, with the defendants' nationality and the seizures' drug and
+    unit. ``n`` records; ``quantity`` the seizures' quantities in millionths of their unit
+    (exact integers). The report reads these instead of the records (``reports.stats``)."""
 
     kind = models.CharField(max_length=9, choices=TallyKind.choices)
     province = models.ForeignKey(
         "core.Province", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    month = models.DateField()
-    day = models.PositiveSmallIntegerField()
+    span = models.CharField(max_length=1, choices=TallySpan.choices)
+    start = models.DateField()
     owner_unit = models.ForeignKey(
         "core.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -499,8 +507,8 @@ class Tally(models.Model):
                 fields=[
                     "kind",
                     "province",
-                    "month",
-                    "day",
+                    "span",
+                    "start",
                     "owner_unit",
                     "drug",
                     "unit",
@@ -511,7 +519,7 @@ class Tally(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.province_id} {self.month:%Y-%m}/{self.day}: {self.n}"
+        return f"{self.kind} {self.province_id} {self.span}{self.start}: {self.n}"
 
 
 RECORD_MODELS: dict[str, type[Record]] = {

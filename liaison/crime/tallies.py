@@ -16,8 +16,9 @@ writer of cases, persons and seizures keeps them exact:
 A province merger moves no record: records keep the province they were filed under, and
 the report chooses which provinces to count (``reports.stats.select``).
 
-Each record counts in two cells: its day and its whole month (``day`` 0), so that a period
-of whole months reads one cell per month and only its partial months read days.
+Each record counts in three cells: its day, its month and its year, so that a report reads
+one cell a year for its whole years, one a month for its other whole months, and days only
+for the months it covers in part (``reports.stats.period``).
 """
 
 from __future__ import annotations
@@ -32,14 +33,23 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from liaison.crime.models import DrugCase, Person, PersonRole, Seizure, Tally, TallyKind
+from liaison.crime.models import (
+    DrugCase,
+    Person,
+    PersonRole,
+    Seizure,
+    Tally,
+    TallyKind,
+    TallySpan,
+)
 
 #: The fields a case, a person and a seizure are counted by (see :func:`add`).
 CASE_FIELDS = ("province_id", "detected_on", "owner_unit_id")
 PERSON_FIELDS = (*CASE_FIELDS, "role", "nationality")
 SEIZURE_FIELDS = (*CASE_FIELDS, "drug_id", "unit", "quantity")
-#: A tally cell: kind, province id, month, day, owner unit id, drug, unit, nationality.
-Cell = tuple[str, int, dt.date, int, int, str, str, str]
+#: A tally cell: kind, province id, span, start, owner unit id, drug, unit, nationality.
+Cell = tuple[str, int, str, dt.date, int, str, str, str]
+KEY = ("kind", "province_id", "span", "start", "owner_unit_id", "drug", "unit", "nationality")
 Delta = dict[Cell, list[int]]
 CHUNK = 900  # stay under SQLite's limit of bound parameters
 MILLIONTHS = Decimal(1_000_000)
@@ -47,9 +57,11 @@ MILLIONTHS = Decimal(1_000_000)
 _SQLITE_DIGITS = Context(prec=15)
 
 
-def _cells(kind: str, province: int, day: dt.date, owner: int, *rest: str) -> tuple[Cell, Cell]:
-    month = day.replace(day=1)
-    return (kind, province, month, day.day, owner, *rest), (kind, province, month, 0, owner, *rest)  # type: ignore[return-value]
+def _cells(kind: str, province: int, day: dt.date, owner: int, *rest: str) -> list[Cell]:
+    """The day, month and year cells a record counts in."""
+    starts = ((TallySpan.DAY, day), (TallySpan.MONTH, day.replace(day=1)))
+    starts += ((TallySpan.YEAR, day.replace(month=1, day=1)),)
+    return [(kind, province, span, start, owner, *rest) for span, start in starts]  # type: ignore[misc]
 
 
 def millionths(quantity: Decimal) -> int:
@@ -94,9 +106,9 @@ def _store(delta: Delta) -> None:
     if not changes:
         return
     table = connection.ops.quote_name(Tally._meta.db_table)
-    key = "kind, province_id, month, day, owner_unit_id, drug, unit, nationality"
+    key = ", ".join(KEY)
     date = connection.ops.adapt_datefield_value
-    rows = [(k, p, date(m), d, o, dr, u, na, n, q) for (k, p, m, d, o, dr, u, na), n, q in changes]
+    rows = [(k, p, sp, date(st), *rest, n, q) for (k, p, sp, st, *rest), n, q in changes]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({key}, n, quantity) "  # noqa: S608 - names from the model
@@ -108,9 +120,9 @@ def _store(delta: Delta) -> None:
         emptied = [row[:8] for row in rows if row[8] < 0]
         if emptied:
             cursor.executemany(
-                f"DELETE FROM {table} WHERE kind = %s AND province_id = %s AND month = %s "  # noqa: S608
-                "AND day = %s AND owner_unit_id = %s AND drug = %s AND unit = %s "
-                "AND nationality = %s AND n = 0",
+                f"DELETE FROM {table} WHERE "  # noqa: S608 - names from the model
+                + " AND ".join(f"{name} = %s" for name in KEY)
+                + " AND n = 0",
                 emptied,
             )
 
@@ -219,6 +231,74 @@ def connect() -> None:
         records_changing.connect(_changing, sender=model, dispatch_uid=f"tallies.{model.__name__}")
 
 
+# --- reading -------------------------------------------------------------------------
+
+
+def spans(start: dt.date, end: dt.date, years: bool = True) -> list[tuple[str, dt.date, dt.date]]:
+    """The cells of the days from ``start`` to ``end`` as (span, first start, last start):
+    the year cells of its whole years (unless not ``years``), the month cells of its other
+    whole months, the day cells of the months it covers in part."""
+    out: list[tuple[str, dt.date, dt.date]] = []
+
+    def take(span: str, first: dt.date, last: dt.date) -> None:
+        if out and out[-1][0] == span:
+            out[-1] = (span, out[-1][1], last)
+        else:
+            out.append((span, first, last))
+
+    day = start
+    while day <= end:
+        year_end = day.replace(month=12, day=31)
+        following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        if years and (day.month, day.day) == (1, 1) and year_end <= end:
+            take(TallySpan.YEAR, day, day)
+            day = year_end + dt.timedelta(days=1)
+        elif day.day == 1 and following - dt.timedelta(days=1) <= end:
+            take(TallySpan.MONTH, day, day)
+            day = following
+        else:
+            last = min(end, following - dt.timedelta(days=1))
+            take(TallySpan.DAY, day, last)
+            day = last + dt.timedelta(days=1)
+    return out
+
+
+def sums(
+    kind: str,
+    by: tuple[str, ...],
+    provinces: list[int],
+    start: dt.date,
+    end: dt.date,
+    owner_units: list[int] | None = None,
+    *,
+    years: bool = True,
+) -> list[tuple[Any, ...]]:
+    """(*``by``, records, quantity in millionths) of the records of ``kind`` filed under
+    ``provinces`` from ``start`` to ``end`` (owned by ``owner_units``, when given), from
+    the tallies: one plain query (a report runs three)."""
+    if not provinces or owner_units == []:
+        return []
+    columns = ", ".join(c for c in by if c in KEY)
+    assert len(by) == len(columns.split(", ")), by
+    date = connection.ops.adapt_datefield_value
+    periods = spans(start, end, years)
+    where = " OR ".join(["(span = %s AND start >= %s AND start <= %s)"] * len(periods))
+    params: list[Any] = [kind, *provinces]
+    for span, first, last in periods:
+        params += [span, date(first), date(last)]
+    sql = (
+        f"SELECT {columns}, SUM(n), SUM(quantity) FROM {Tally._meta.db_table} "  # noqa: S608
+        f"WHERE kind = %s AND province_id IN ({', '.join(['%s'] * len(provinces))}) "
+        f"AND ({where})"
+    )
+    if owner_units is not None:
+        sql += f" AND owner_unit_id IN ({', '.join(['%s'] * len(owner_units))})"
+        params += owner_units
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} GROUP BY {columns}", params)
+        return [(*row[:-2], int(row[-2]), int(row[-1])) for row in cursor.fetchall()]
+
+
 # --- everything at once -------------------------------------------------------------
 
 
@@ -236,12 +316,9 @@ def count_all(
 
 
 def stored_tallies(tally: Any = Tally) -> dict[Cell, tuple[int, int]]:
-    fields = ("kind", "province_id", "month", "day", "owner_unit_id", "drug", "unit")
     return {
         tuple(row[:8]): (row[8], row[9])  # type: ignore[misc]
-        for row in tally.objects.values_list(*fields, "nationality", "n", "quantity").iterator(
-            20_000
-        )
+        for row in tally.objects.values_list(*KEY, "n", "quantity").iterator(20_000)
         if row[8] or row[9]
     }
 

@@ -31,19 +31,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
-
 from liaison.core.countries import partner_countries
-from liaison.core.gazetteer import GazetteerError, border_provinces, resolve_province
-from liaison.core.models import Province, ProvinceSuccession, Unit
+from liaison.core.gazetteer import (
+    GazetteerError,
+    border_provinces,
+    predecessors_of,
+    provinces_of,
+    resolve_province,
+    successions,
+)
+from liaison.core.models import Province, Unit
 from liaison.core.node import this_node
+from liaison.crime import tallies
 from liaison.crime.models import (
     ConversionFactor,
     ConversionTable,
     Drug,
     DrugCase,
     Hotspot,
-    Tally,
     TallyKind,
     TraffickingRing,
 )
@@ -105,42 +110,29 @@ def select(
     elif border:
         selected = facing()
     else:
-        selected = list(
-            Province.objects.filter(country__code=country)
-            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        )
+        selected = provinces_of(country, start, end)
     if border and codes:
         allowed = {p.id for p in facing()}
         selected = [p for p in selected if p.id in allowed]
     selected = sorted({p.id: p for p in selected}.values(), key=lambda p: p.code)
     counted: dict[int, Province] = {p.id: p for p in selected}
     notes: list[str] = []
-    links = list(
-        ProvinceSuccession.objects.select_related("predecessor", "successor").filter(
-            Q(successor__in=selected) | Q(predecessor__in=selected)
-        )
-    )
-    predecessors_of: dict[int, list[Province]] = defaultdict(list)
-    for link in ProvinceSuccession.objects.filter(
-        successor__in={ln.successor_id for ln in links}
-    ).select_related("predecessor"):
-        predecessors_of[link.successor_id].append(link.predecessor)
     ids = {p.id for p in selected}
-    for link in links:
+    # The gazetteer's successions, read once per process (reference data).
+    for predecessor, successor, effective in successions(selected):
         # --border-provinces already selects the border units of both eras; expanding a new
         # unit to all it was formed from would add non-border provinces (old Đà Nẵng city).
-        if link.successor_id in ids and (codes or not border):
-            counted[link.predecessor_id] = link.predecessor
-        if link.predecessor_id in ids and link.successor_id not in ids:
-            if len(predecessors_of[link.successor_id]) == 1:
-                counted[link.successor_id] = link.successor
-            elif end >= link.effective:
+        if successor.id in ids and (codes or not border):
+            counted[predecessor.id] = predecessor
+        if predecessor.id in ids and successor.id not in ids:
+            if len(predecessors_of(successor)) == 1:
+                counted[successor.id] = successor
+            elif end >= effective:
                 notes.append(
-                    f"{link.predecessor.code} ({link.predecessor.name}) became part of "
-                    f"{link.successor.code} ({link.successor.name}) on "
-                    f"{link.effective.isoformat()}; records from that date are filed under "
-                    f"{link.successor.code} and are not counted for {link.predecessor.code}."
+                    f"{predecessor.code} ({predecessor.name}) became part of "
+                    f"{successor.code} ({successor.name}) on "
+                    f"{effective.isoformat()}; records from that date are filed under "
+                    f"{successor.code} and are not counted for {predecessor.code}."
                 )
     return Selection(
         start,
@@ -183,31 +175,28 @@ def compute(
     country = this_node().country
     table, table_factors = factors(table_code)
 
-    tallies = Tally.objects.filter(province_id__in=ids).filter(period(start, end)).order_by()
+    units = None
     if unit_path:
-        units = Unit.objects.filter(path__startswith=unit_path).values("id")
-        tallies = tallies.filter(owner_unit_id__in=units)
+        units = list(Unit.objects.filter(path__startswith=unit_path).values_list("id", flat=True))
+
+    def summed(kind: str, by: tuple[str, ...], years: bool = True) -> list[tuple[Any, ...]]:
+        return tallies.sums(kind, by, ids, start, end, units, years=years)
 
     cases = 0
     by_month: dict[str, int] = defaultdict(int)
     cases_by_province: dict[int, int] = defaultdict(int)
-    for province_id, month, n in (
-        tallies.filter(kind=TallyKind.CASE)
-        .values_list("province_id", "month")
-        .annotate(total=Sum("n"))
-    ):
+    # By month: month and day cells, no year cells.
+    for province_id, day, n, _q in summed(TallyKind.CASE, ("province_id", "start"), False):
         cases += n
-        by_month[month.strftime("%Y-%m")] += n
+        by_month[str(day)[:7]] += n
         cases_by_province[province_id] += n
 
     defendants = 0
     foreign = 0
     foreign_by_nationality: dict[str, int] = defaultdict(int)
     defendants_by_province: dict[int, int] = defaultdict(int)
-    for province_id, nationality, n in (
-        tallies.filter(kind=TallyKind.DEFENDANT)
-        .values_list("province_id", "nationality")
-        .annotate(total=Sum("n"))
+    for province_id, nationality, n, _q in summed(
+        TallyKind.DEFENDANT, ("province_id", "nationality")
     ):
         defendants += n
         defendants_by_province[province_id] += n
@@ -218,13 +207,11 @@ def compute(
     order = {code: i for i, (code, *_rest) in enumerate(DRUGS)}
     seizures = []
     total_kg = Decimal(0)
-    for drug, unit, millionths, n in sorted(
-        tallies.filter(kind=TallyKind.SEIZURE, unit__in=list(UNITS))
-        .values_list("drug", "unit")
-        .annotate(q=Sum("quantity"), total=Sum("n")),
+    for drug, unit, n, millionths in sorted(
+        summed(TallyKind.SEIZURE, ("drug", "unit")),
         key=lambda r: (order.get(r[0], 99), r[0], r[1]),
     ):
-        if not n:
+        if not n or unit not in UNITS:
             continue
         quantity = (Decimal(millionths) / MILLIONTHS).quantize(Decimal("0.000001"))
         factor = kg_factor(table_factors, drug, unit)
@@ -303,23 +290,6 @@ def compute(
         ],
         "notes": selection.notes,
     }
-
-
-def period(start: dt.date, end: dt.date) -> Q:
-    """The tally cells of the days from ``start`` to ``end``: one cell a month for the whole
-    months, the day cells of a month the period covers in part."""
-    whole: list[dt.date] = []
-    parts = Q()
-    month = start.replace(day=1)
-    while month <= end:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        first, last = max(start, month), min(end, following - dt.timedelta(days=1))
-        if first == month and last == following - dt.timedelta(days=1):
-            whole.append(month)
-        else:
-            parts |= Q(month=month, day__gte=first.day, day__lte=last.day)
-        month = following
-    return Q(month__in=whole, day=0) | parts if whole else parts
 
 
 def _number(value: Decimal) -> int | float:

@@ -208,7 +208,8 @@ def reported(data: dict[str, Any]) -> dict[str, Any]:
 
 
 PERIODS = [
-    (dt.date(2024, 1, 1), dt.date(2025, 12, 31)),  # whole months
+    (dt.date(2024, 1, 1), dt.date(2025, 12, 31)),  # whole years
+    (dt.date(2024, 2, 1), dt.date(2025, 12, 31)),  # whole months, then a whole year
     (dt.date(2024, 3, 5), dt.date(2025, 9, 17)),  # partial months at both ends
     (dt.date(2024, 3, 31), dt.date(2024, 3, 31)),  # one day
     (dt.date(2023, 12, 1), dt.date(2026, 1, 31)),
@@ -436,7 +437,7 @@ def test_figures_after_partner_records_are_received_changed_and_recalled(dataset
     _apply(peer, fake, recall(case))  # the case, with what is left of it
     assert not Person.objects.filter(case__case_ref="LA-J-1").exists()
     assert not Tally.objects.filter(
-        province__code="VN:40", month=dt.date(2025, 7, 1), day=15
+        province__code="VN:40", span="D", start=dt.date(2025, 7, 15)
     ).exists()
     check_every_figure(units)
 

@@ -18,8 +18,11 @@ from liaison.core.gazetteer.loading import load_gazetteer
 from liaison.core.gazetteer.lookups import (
     border_provinces,
     clear_cache,
+    predecessors_of,
     province_label,
+    provinces_of,
     resolve_province,
+    successions,
     successor_of,
 )
 
@@ -30,7 +33,10 @@ __all__ = [
     "border_provinces",
     "clear_cache",
     "load_gazetteer",
+    "predecessors_of",
     "province_label",
+    "provinces_of",
     "resolve_province",
+    "successions",
     "successor_of",
 ]

@@ -28,8 +28,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('case', 'Case'), ('defendant', 'Defendant'), ('seizure', 'Seizure')], max_length=9)),
-                ('month', models.DateField()),
-                ('day', models.PositiveSmallIntegerField()),
+                ('span', models.CharField(choices=[('D', 'Day'), ('M', 'Month'), ('Y', 'Year')], max_length=1)),
+                ('start', models.DateField()),
                 ('drug', models.CharField(blank=True, max_length=40)),
                 ('unit', models.CharField(blank=True, max_length=8)),
                 ('nationality', models.CharField(blank=True, max_length=2)),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('province', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.province')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'province', 'month', 'day', 'owner_unit', 'drug', 'unit', 'nationality'), name='crime_tally_cell')],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'province', 'span', 'start', 'owner_unit', 'drug', 'unit', 'nationality'), name='crime_tally_cell')],
             },
         ),
         migrations.RunPython(count_records, migrations.RunPython.noop),
