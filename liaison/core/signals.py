@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,8 +25,9 @@ records_changing = Signal()
 def changing_records(model: type[Any], ids: list[int]) -> Iterator[list[int]]:
     """``with changing_records(Model, held_ids) as written: …; written.extend(new_ids)``
     tells the receivers of :data:`records_changing` before and after the write."""
-    afters = [done for _receiver, done in records_changing.send(sender=model, ids=ids) if done]
+    replies = records_changing.send(sender=model, ids=ids)
+    afters: list[Callable[[list[int]], None]] = [reply for _receiver, reply in replies if reply]
     written: list[int] = []
     yield written
-    for done in afters:
-        done(written)
+    for after in afters:
+        after(written)

@@ -59,8 +59,11 @@ _SQLITE_DIGITS = Context(prec=15)
 
 def _cells(kind: str, province: int, day: dt.date, owner: int, *rest: str) -> list[Cell]:
     """The day, month and year cells a record counts in."""
-    starts = ((TallySpan.DAY, day), (TallySpan.MONTH, day.replace(day=1)))
-    starts += ((TallySpan.YEAR, day.replace(month=1, day=1)),)
+    starts = (
+        (TallySpan.DAY, day),
+        (TallySpan.MONTH, day.replace(day=1)),
+        (TallySpan.YEAR, day.replace(month=1, day=1)),
+    )
     return [(kind, province, span, start, owner, *rest) for span, start in starts]  # type: ignore[misc]
 
 
@@ -108,14 +111,16 @@ def _store(delta: Delta) -> None:
     table = connection.ops.quote_name(Tally._meta.db_table)
     key = ", ".join(KEY)
     date = connection.ops.adapt_datefield_value
-    rows = [(k, p, sp, date(st), *rest, n, q) for (k, p, sp, st, *rest), n, q in changes]
+    rows: list[tuple[Any, ...]] = [
+        (k, p, sp, date(st), *rest, n, q) for (k, p, sp, st, *rest), n, q in changes
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({key}, n, quantity) "  # noqa: S608 - names from the model
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             f"ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n, "
             f"quantity = {table}.quantity + excluded.quantity",
-            rows,
+            rows,  # type: ignore[arg-type]
         )
         emptied = [row[:8] for row in rows if row[8] < 0]
         if emptied:
@@ -123,7 +128,7 @@ def _store(delta: Delta) -> None:
                 f"DELETE FROM {table} WHERE "  # noqa: S608 - names from the model
                 + " AND ".join(f"{name} = %s" for name in KEY)
                 + " AND n = 0",
-                emptied,
+                emptied,  # type: ignore[arg-type]
             )
 
 

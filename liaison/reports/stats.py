@@ -153,8 +153,11 @@ def factors(
     if table is None:
         known = ", ".join(ConversionTable.objects.values_list("code", flat=True))
         raise ValueError(f"unknown conversion table {table_code!r} (known: {known})")
-    found = {
-        (f.drug_id, f.unit): f.kg_per_unit for f in ConversionFactor.objects.filter(table=table)
+    rows = ConversionFactor.objects.filter(table=table).values_list(
+        "drug_id", "unit", "kg_per_unit"
+    )
+    found: dict[tuple[str | None, str], Decimal | None] = {
+        (drug, unit): kg for drug, unit, kg in rows
     }
     return table, found
 
