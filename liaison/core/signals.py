@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,7 +26,7 @@ def changing_records(model: type[Any], ids: list[int]) -> Iterator[list[int]]:
     """``with changing_records(Model, held_ids) as written: …; written.extend(new_ids)``
     tells the receivers of :data:`records_changing` before and after the write."""
     replies = records_changing.send(sender=model, ids=ids)
-    afters: list[Callable[[list[int]], None]] = [reply for _receiver, reply in replies if reply]
+    afters: list[Any] = [reply for _receiver, reply in replies if callable(reply)]
     written: list[int] = []
     yield written
     for after in afters:
