@@ -1,7 +1,8 @@
 """Operations on national drug-crime records: the only code that writes them.
 
 Every write is audited in the same transaction; every read of a person is audited
-(:func:`read_person`). Access follows the unit tree: a user works on records owned by their
+(:func:`read_person`). Every write of a case, person or seizure keeps the statistics tallies
+(``crime.tallies``) in the same transaction. Access follows the unit tree: a user works on records owned by their
 unit's subtree (:func:`visible`, :func:`get_visible`), and only the origin node changes a
 record (:func:`require_local`).
 
