@@ -188,11 +188,12 @@ def compute(
     cases = 0
     by_month: dict[str, int] = defaultdict(int)
     cases_by_province: dict[int, int] = defaultdict(int)
-    # By month: month and day cells, no year cells.
-    for province_id, day, n, _q in summed(TallyKind.CASE, ("province_id", "start"), False):
+    for province_id, n, _q in summed(TallyKind.CASE, ("province_id",)):
         cases += n
-        by_month[str(day)[:7]] += n
         cases_by_province[province_id] += n
+    # By month: month and day cells, no year cells.
+    for day, n, _q in summed(TallyKind.CASE, ("start",), False):
+        by_month[str(day)[:7]] += n
 
     defendants = 0
     foreign = 0
