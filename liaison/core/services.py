@@ -304,6 +304,10 @@ def create_token(
     return token
 
 
+#: How precisely a token's last use is recorded.
+TOKEN_USE_PRECISION = dt.timedelta(minutes=1)
+
+
 def token_for(token: str) -> ApiToken | None:
     """The token row behind a bearer token, if it still works (not revoked, not expired,
     its user active)."""
@@ -314,7 +318,11 @@ def token_for(token: str) -> ApiToken | None:
     )
     if found is None or not found.user.is_active:
         return None
-    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # To the minute: a write on every API request would queue the requests of all workers
+    # behind the database's write lock (SQLite has one writer).
+    if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found
 
 

@@ -463,6 +463,65 @@ class PrecursorIncident(Record):
         return self.incident_ref
 
 
+class TallyKind(models.TextChoices):
+    """What a tally counts (internal: never shown)."""
+
+    CASE = "case"
+    DEFENDANT = "defendant"
+    SEIZURE = "seizure"
+
+
+class TallySpan(models.TextChoices):
+    """How long a tally's period is (internal: never shown)."""
+
+    DAY = "D"
+    MONTH = "M"
+    YEAR = "Y"
+
+
+class Tally(models.Model):
+    """What the statistics count, summed by the services in the writer's transaction
+    (``crime.tallies``): per kind, province, period (a day, a month or a year from
+    ``start``) and owner unit, with the defendants' nationality and the seizures' drug and
+    unit. ``n`` records; ``quantity`` the seizures' quantities in millionths of their unit
+    (exact integers). The report reads these instead of the records (``reports.stats``)."""
+
+    kind = models.CharField(max_length=9, choices=TallyKind.choices)
+    province = models.ForeignKey(
+        "core.Province", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    span = models.CharField(max_length=1, choices=TallySpan.choices)
+    start = models.DateField()
+    owner_unit = models.ForeignKey(
+        "core.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    drug = models.CharField(max_length=40, blank=True)
+    unit = models.CharField(max_length=8, blank=True)
+    nationality = models.CharField(max_length=2, blank=True)
+    n = models.BigIntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "province",
+                    "span",
+                    "start",
+                    "owner_unit",
+                    "drug",
+                    "unit",
+                    "nationality",
+                ],
+                name="crime_tally_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.province_id} {self.span}{self.start}: {self.n}"
+
+
 RECORD_MODELS: dict[str, type[Record]] = {
     m.record_kind: m
     for m in (

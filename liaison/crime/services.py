@@ -1,7 +1,8 @@
 """Operations on national drug-crime records: the only code that writes them.
 
 Every write is audited in the same transaction; every read of a person is audited
-(:func:`read_person`). Access follows the unit tree: a user works on records owned by their
+(:func:`read_person`). Every write of a case, person or seizure keeps the statistics tallies
+(``crime.tallies``) in the same transaction. Access follows the unit tree: a user works on records owned by their
 unit's subtree (:func:`visible`, :func:`get_visible`), and only the origin node changes a
 record (:func:`require_local`).
 
@@ -33,6 +34,7 @@ from liaison.core.audit import Actor
 from liaison.core.models import Record, Role, Unit, User
 from liaison.core.node import this_node
 from liaison.core.services import get_or_404, require_role, require_unit_access
+from liaison.crime import tallies
 from liaison.crime.models import DrugCase, Person, Seizure
 from liaison.crime.values import parse_partial_date, quantity_text, seizure_key
 
@@ -175,18 +177,21 @@ def create_case(
     stamp_new(case, _owner(user, owner_unit))
     if DrugCase.objects.filter(origin=case.origin, case_ref=case.case_ref).exists():
         raise ValidationError({"case_ref": _("A case with this reference already exists.")})
-    return _save_new(case, "case.create", user, source, case_ref=case.case_ref)
+    _save_new(case, "case.create", user, source, case_ref=case.case_ref)
+    tallies.add_records(cases=[case])
+    return case
 
 
 @transaction.atomic
 def update_case(case: DrugCase, *, user: User | None, source: str = "", **changes: Any) -> DrugCase:
-    case, changed = _save_changes(case, changes, "case.update", user, source)
-    if {"detected_on", "province"} & set(changed):
-        # Keep the statistics copies on the case's persons and seizures in step.
-        for model in (Person, Seizure):
-            model.objects.filter(case=case).update(
-                detected_on=case.detected_on, province=case.province
-            )
+    with tallies.recount(DrugCase, [case.pk]):
+        case, changed = _save_changes(case, changes, "case.update", user, source)
+        if {"detected_on", "province"} & set(changed):
+            # Keep the statistics copies on the case's persons and seizures in step.
+            for model in (Person, Seizure):
+                model.objects.filter(case=case).update(
+                    detected_on=case.detected_on, province=case.province
+                )
     return case
 
 
@@ -221,7 +226,9 @@ def create_person(*, user: User | None, case: DrugCase, source: str = "", **data
         raise ValidationError(
             {"person_ref": _("This case already has a person with this reference.")}
         )
-    return _save_new(person, "person.create", user, source, case=case.case_ref)
+    _save_new(person, "person.create", user, source, case=case.case_ref)
+    tallies.add_records(persons=[person])
+    return person
 
 
 @transaction.atomic
@@ -230,7 +237,8 @@ def update_person(person: Person, *, user: User | None, source: str = "", **chan
         changes.update(_birth_fields(changes.pop("birth_date")))
     if "nationality" in changes:
         changes["nationality"] = (changes["nationality"] or "").upper()
-    return _save_changes(person, changes, "person.update", user, source)[0]
+    with tallies.recount(Person, [person.pk]):
+        return _save_changes(person, changes, "person.update", user, source)[0]
 
 
 # --- seizures ------------------------------------------------------------------------
@@ -280,7 +288,9 @@ def create_seizure(
         **data,
     )
     stamp_new(seizure, case.owner_unit)
-    return _save_new(seizure, "seizure.create", user, source, case=case.case_ref)
+    _save_new(seizure, "seizure.create", user, source, case=case.case_ref)
+    tallies.add_records(seizures=[seizure])
+    return seizure
 
 
 @transaction.atomic
@@ -305,7 +315,8 @@ def update_seizure(
         Decimal(seizure.quantity),
     ):
         changes["natural_key"] = _next_key(seizure.case, new["drug"], new["unit"], new["quantity"])
-    return _save_changes(seizure, changes, "seizure.update", user, source)[0]
+    with tallies.recount(Seizure, [seizure.pk]):
+        return _save_changes(seizure, changes, "seizure.update", user, source)[0]
 
 
 # --- rings, hotspots, cultivation sites, precursor incidents --------------------------

@@ -42,6 +42,7 @@ from liaison.core.models import Commune, District, Province, Unit
 from liaison.core.node import this_node
 from liaison.core.progress import progress
 from liaison.core.signals import records_written
+from liaison.crime import tallies
 from liaison.crime.models import (
     RECORD_MODELS,
     CultivationSite,
@@ -295,6 +296,7 @@ def generate(
                 sender=Person, kind=Person.record_kind, ids=[p.pk for p in persons]
             )
             Seizure.objects.bulk_create(seizures, batch_size=2000)
+            tallies.add_records(batch_cases, persons, seizures)
             for person in persons:
                 if person.role == "defendant" and rng.random() < 0.05:
                     persons_by_province.setdefault(person.province_id, []).append(person)

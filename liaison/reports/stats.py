@@ -17,8 +17,9 @@ Selection of provinces (docs/reports.md):
   units of both eras that were valid in the period (the pre-merger border provinces before
   1 July 2025, the new border units after), not the non-border provinces merged into them.
 
-Persons and seizures are counted by their case's detection date and province. Counts are
-exact; kg-equivalents use the chosen conversion table (quantities in plants or hectares are
+Persons and seizures are counted by their case's detection date and province. The figures
+come from the tallies the services keep with the records (``crime.tallies``), so a report
+reads a few thousand cells, not millions of records. Counts are exact; kg-equivalents use the chosen conversion table (quantities in plants or hectares are
 listed but have no kg-equivalent).
 """
 
@@ -30,22 +31,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
-
 from liaison.core.countries import partner_countries
-from liaison.core.gazetteer import GazetteerError, border_provinces, resolve_province
-from liaison.core.models import Province, ProvinceSuccession
+from liaison.core.gazetteer import (
+    GazetteerError,
+    border_provinces,
+    predecessors_of,
+    provinces_of,
+    resolve_province,
+    successions,
+)
+from liaison.core.models import Province, Unit
 from liaison.core.node import this_node
+from liaison.crime import tallies
 from liaison.crime.models import (
     ConversionFactor,
     ConversionTable,
     Drug,
     DrugCase,
     Hotspot,
-    Person,
-    Seizure,
+    TallyKind,
     TraffickingRing,
 )
+from liaison.crime.tallies import MILLIONTHS
 from liaison.crime.taxonomy import DEFAULT_TABLE, DRUGS, NOT_WEIGHED, UNITS
 from liaison.crime.values import quantity_text
 
@@ -103,42 +110,29 @@ def select(
     elif border:
         selected = facing()
     else:
-        selected = list(
-            Province.objects.filter(country__code=country)
-            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        )
+        selected = provinces_of(country, start, end)
     if border and codes:
         allowed = {p.id for p in facing()}
         selected = [p for p in selected if p.id in allowed]
     selected = sorted({p.id: p for p in selected}.values(), key=lambda p: p.code)
     counted: dict[int, Province] = {p.id: p for p in selected}
     notes: list[str] = []
-    links = list(
-        ProvinceSuccession.objects.select_related("predecessor", "successor").filter(
-            Q(successor__in=selected) | Q(predecessor__in=selected)
-        )
-    )
-    predecessors_of: dict[int, list[Province]] = defaultdict(list)
-    for link in ProvinceSuccession.objects.filter(
-        successor__in={ln.successor_id for ln in links}
-    ).select_related("predecessor"):
-        predecessors_of[link.successor_id].append(link.predecessor)
     ids = {p.id for p in selected}
-    for link in links:
+    # The gazetteer's successions, read once per process (reference data).
+    for predecessor, successor, effective in successions(selected):
         # --border-provinces already selects the border units of both eras; expanding a new
         # unit to all it was formed from would add non-border provinces (old Đà Nẵng city).
-        if link.successor_id in ids and (codes or not border):
-            counted[link.predecessor_id] = link.predecessor
-        if link.predecessor_id in ids and link.successor_id not in ids:
-            if len(predecessors_of[link.successor_id]) == 1:
-                counted[link.successor_id] = link.successor
-            elif end >= link.effective:
+        if successor.id in ids and (codes or not border):
+            counted[predecessor.id] = predecessor
+        if predecessor.id in ids and successor.id not in ids:
+            if len(predecessors_of(successor)) == 1:
+                counted[successor.id] = successor
+            elif end >= effective:
                 notes.append(
-                    f"{link.predecessor.code} ({link.predecessor.name}) became part of "
-                    f"{link.successor.code} ({link.successor.name}) on "
-                    f"{link.effective.isoformat()}; records from that date are filed under "
-                    f"{link.successor.code} and are not counted for {link.predecessor.code}."
+                    f"{predecessor.code} ({predecessor.name}) became part of "
+                    f"{successor.code} ({successor.name}) on "
+                    f"{effective.isoformat()}; records from that date are filed under "
+                    f"{successor.code} and are not counted for {predecessor.code}."
                 )
     return Selection(
         start,
@@ -159,8 +153,11 @@ def factors(
     if table is None:
         known = ", ".join(ConversionTable.objects.values_list("code", flat=True))
         raise ValueError(f"unknown conversion table {table_code!r} (known: {known})")
-    found = {
-        (f.drug_id, f.unit): f.kg_per_unit for f in ConversionFactor.objects.filter(table=table)
+    rows = ConversionFactor.objects.filter(table=table).values_list(
+        "drug_id", "unit", "kg_per_unit"
+    )
+    found: dict[tuple[str | None, str], Decimal | None] = {
+        (drug, unit): kg for drug, unit, kg in rows
     }
     return table, found
 
@@ -180,63 +177,47 @@ def compute(
     start, end, ids = selection.start, selection.end, selection.counted_ids
     country = this_node().country
     table, table_factors = factors(table_code)
-    scope = {"province_id__in": ids, "detected_on__gte": start, "detected_on__lte": end}
-    if unit_path:
-        scope["owner_unit__path__startswith"] = unit_path  # type: ignore[assignment]
 
-    by_day = (
-        DrugCase.objects.filter(**scope)
-        .values_list("province_id", "detected_on")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    units = None
+    if unit_path:
+        units = list(Unit.objects.filter(path__startswith=unit_path).values_list("id", flat=True))
+
+    def summed(kind: str, by: tuple[str, ...], years: bool = True) -> list[tuple[Any, ...]]:
+        return tallies.sums(kind, by, ids, start, end, units, years=years)
+
     cases = 0
     by_month: dict[str, int] = defaultdict(int)
     cases_by_province: dict[int, int] = defaultdict(int)
-    for province_id, day, n in by_day:
+    for province_id, n, _q in summed(TallyKind.CASE, ("province_id",)):
         cases += n
-        by_month[day.strftime("%Y-%m")] += n
         cases_by_province[province_id] += n
+    # By month: month and day cells, no year cells.
+    for day, n, _q in summed(TallyKind.CASE, ("start",), False):
+        by_month[str(day)[:7]] += n
 
     defendants = 0
     foreign = 0
     foreign_by_nationality: dict[str, int] = defaultdict(int)
     defendants_by_province: dict[int, int] = defaultdict(int)
-    home = Q(nationality="") | Q(nationality=country)
-    # One pass over the persons index in its own order (no sorting): per province.
-    for province_id, n, n_foreign in (
-        Person.objects.filter(role="defendant", **scope)
-        .values_list("province_id")
-        .annotate(n=Count("id"), foreign=Count("id", filter=~home))
-        .order_by()
+    for province_id, nationality, n, _q in summed(
+        TallyKind.DEFENDANT, ("province_id", "nationality")
     ):
         defendants += n
-        foreign += n_foreign
         defendants_by_province[province_id] += n
-    if foreign:
-        for nationality, n in (
-            Person.objects.filter(role="defendant", **scope)
-            .exclude(home)
-            .values_list("nationality")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
+        if nationality not in ("", country):
+            foreign += n
             foreign_by_nationality[nationality] += n
 
     order = {code: i for i, (code, *_rest) in enumerate(DRUGS)}
     seizures = []
     total_kg = Decimal(0)
-    # Naming every drug and unit lets SQLite walk the (drug, unit, province, date) index
-    # group by group instead of sorting all the seizures of the period.
-    drug_codes = sorted(Drug.objects.values_list("code", flat=True))
-    for drug, unit, quantity, n in sorted(
-        Seizure.objects.filter(drug_id__in=drug_codes, unit__in=list(UNITS), **scope)
-        .values_list("drug_id", "unit")
-        .annotate(q=Sum("quantity"), n=Count("id"))
-        .order_by(),
+    for drug, unit, n, millionths in sorted(
+        summed(TallyKind.SEIZURE, ("drug", "unit")),
         key=lambda r: (order.get(r[0], 99), r[0], r[1]),
     ):
-        quantity = Decimal(quantity).quantize(Decimal("0.000001"))
+        if not n or unit not in UNITS:
+            continue
+        quantity = (Decimal(millionths) / MILLIONTHS).quantize(Decimal("0.000001"))
         factor = kg_factor(table_factors, drug, unit)
         kg = None if factor is None else (quantity * factor).quantize(KG_PLACES)
         if kg is not None:

@@ -19,8 +19,11 @@ from liaison.core.gazetteer.lookups import (
     border_provinces,
     clear_cache,
     dual_function_stations,
+    predecessors_of,
     province_label,
+    provinces_of,
     resolve_province,
+    successions,
     successor_of,
 )
 
@@ -32,7 +35,10 @@ __all__ = [
     "clear_cache",
     "dual_function_stations",
     "load_gazetteer",
+    "predecessors_of",
     "province_label",
+    "provinces_of",
     "resolve_province",
+    "successions",
     "successor_of",
 ]

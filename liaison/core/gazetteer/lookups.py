@@ -7,7 +7,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from liaison.core.gazetteer.common import GazetteerError, _facts, _fmt_date
@@ -23,6 +22,9 @@ class _Index:
     by_code: dict[str, Province]
     by_stats: dict[tuple[str, str], list[Province]]
     successors: dict[int, list[tuple[dt.date, Province]]]
+    predecessors: dict[int, list[tuple[dt.date, Province]]]
+    #: Province id → the countries of the partner provinces it faces.
+    facing: dict[int, set[str]]
 
 
 _index: _Index | None = None
@@ -54,14 +56,22 @@ def _get_index() -> _Index:
             for units in by_stats.values():
                 units.sort(key=lambda p: p.valid_from or dt.date.min)
             successors: dict[int, list[tuple[dt.date, Province]]] = {}
+            predecessors: dict[int, list[tuple[dt.date, Province]]] = {}
             for pre_id, succ_id, effective in ProvinceSuccession.objects.values_list(
                 "predecessor_id", "successor_id", "effective"
             ):
                 successors.setdefault(pre_id, []).append((effective, by_id[succ_id]))
+                predecessors.setdefault(succ_id, []).append((effective, by_id[pre_id]))
+            facing: dict[int, set[str]] = {}
+            faces = Province.faces.through.objects.values_list("from_province_id", "to_province_id")
+            for one, other in faces:
+                facing.setdefault(one, set()).add(by_id[other].country.code)
             _index = _Index(
                 by_code={p.code.upper(): p for p in provinces},
                 by_stats=by_stats,
                 successors=successors,
+                predecessors=predecessors,
+                facing=facing,
             )
         return _index
 
@@ -170,22 +180,51 @@ def successor_of(p: Province, on: dt.date) -> Province:
     raise GazetteerError(_("%(code)s: succession chain too long") % {"code": p.code})
 
 
+def provinces_of(country: str, start: dt.date, end: dt.date) -> list[Province]:
+    """Provinces of ``country`` valid at any time in [start, end], by code."""
+    country = country.upper()
+    return sorted(
+        (
+            p
+            for p in _get_index().by_code.values()
+            if p.country.code == country
+            and (p.valid_from is None or p.valid_from <= end)
+            and (p.valid_to is None or p.valid_to >= start)
+        ),
+        key=lambda p: p.code,
+    )
+
+
 def border_provinces(country: str, partner: str, start: dt.date, end: dt.date) -> list[Province]:
     """Provinces of ``country`` facing ``partner`` valid at any time in [start, end].
 
     A period straddling 1 July 2025 returns both the pre-merger provinces and the new units.
     """
-    return list(
-        Province.objects.filter(
-            country__code=country.upper(),
-            is_border=True,
-            faces__country__code=partner.upper(),
-        )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .distinct()
-        .order_by("code")
-    )
+    facing = _get_index().facing
+    partner = partner.upper()
+    return [
+        p
+        for p in provinces_of(country, start, end)
+        if p.is_border and partner in facing.get(p.id, ())
+    ]
+
+
+def successions(provinces: list[Province]) -> list[tuple[Province, Province, dt.date]]:
+    """(predecessor, successor, effective) of every succession into or out of
+    ``provinces``."""
+    index = _get_index()
+    found: dict[tuple[int, int], tuple[Province, Province, dt.date]] = {}
+    for p in provinces:
+        for effective, successor in index.successors.get(p.id, []):
+            found[p.id, successor.id] = (index.by_code[p.code.upper()], successor, effective)
+        for effective, predecessor in index.predecessors.get(p.id, []):
+            found[predecessor.id, p.id] = (predecessor, index.by_code[p.code.upper()], effective)
+    return sorted(found.values(), key=lambda link: (link[0].code, link[1].code))
+
+
+def predecessors_of(province: Province) -> list[Province]:
+    """The provinces ``province`` was formed from."""
+    return [p for _effective, p in _get_index().predecessors.get(province.id, [])]
 
 
 def province_label(p: Province, language: str | None = None) -> str:

@@ -20,6 +20,7 @@ from liaison.core.models import Unit, User
 from liaison.core.node import this_node
 from liaison.core.progress import progress
 from liaison.core.signals import records_written
+from liaison.crime import tallies
 from liaison.crime.importer.checking import Checked
 from liaison.crime.importer.existing import chunks
 from liaison.crime.importer.report import ImportReport
@@ -243,6 +244,14 @@ def write(
             seizure_insert.insert(rows)
             bar.advance(len(rows))
         _sqlite_cache(2000)
+        tallies.add(
+            [(c.province.id, c.detected_on, owner.id) for c in checked.cases],
+            [(*cases[r][:0:-1], owner.id, p["role"], p["nationality"]) for r, p in checked.persons],
+            [
+                (*cases[r][:0:-1], owner.id, s["drug"], s["unit"], Decimal(s["quantity"]))
+                for r, _key, s in checked.seizures
+            ],
+        )
         for report in result.files:
             audit.record(
                 "crime.import",

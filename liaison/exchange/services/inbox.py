@@ -17,7 +17,7 @@ from django.utils import timezone
 from liaison.core import audit
 from liaison.core.audit import Actor
 from liaison.core.models import Unit
-from liaison.core.signals import records_written
+from liaison.core.signals import changing_records, records_changing, records_written
 from liaison.exchange import envelope as env
 from liaison.exchange.bulk_sql import fast_insert_rows, fast_update, pks_by_uuid
 from liaison.exchange.envelope import Envelope, EnvelopeError
@@ -305,9 +305,24 @@ def _apply_kind(
     refuse: Any,
 ) -> list[tuple[int | None, Envelope, Holding | None]]:
     model = spec.model
-    manager = model._default_manager
     uuids = [e.uuid for _s, e, _h in items]
     existing_pks = pks_by_uuid(model, "uuid", uuids)
+    # Those who keep figures of these records (the statistics tallies) count them again.
+    with changing_records(model, existing_pks) as written:
+        return _write_kind(spec, items, existing_pks, peer, root, refuse, written)
+
+
+def _write_kind(
+    spec: Kind,
+    items: list[tuple[int | None, Envelope, Holding | None]],
+    existing_pks: list[Any],
+    peer: Peer,
+    root: Unit,
+    refuse: Any,
+    written: list[int],
+) -> list[tuple[int | None, Envelope, Holding | None]]:
+    model = spec.model
+    manager = model._default_manager
     existing = {str(o.uuid): o for o in manager.filter(pk__in=existing_pks)} if existing_pks else {}
     done: list[tuple[int | None, Envelope, Holding | None]] = []
     upserts = [(s, e, h) for s, e, h in items if e.op == "upsert"]
@@ -405,9 +420,10 @@ def _apply_kind(
                 members = m2m.related_model._default_manager.filter(uuid__in=member_uuids)  # type: ignore[union-attr]
                 getattr(target, name).set(members)
     done.extend((s, e, h) for s, e, h, _o, _m in applied)
-    if applied and records_written.has_listeners(model):
+    if applied and (records_written.has_listeners(model) or records_changing.has_listeners(model)):
         ids = pks_by_uuid(model, "uuid", [e.uuid for _s, e, _h, _o, _m in applied])
         records_written.send(sender=model, kind=spec.kind, ids=ids)
+        written.extend(ids)
     if recalls:
         recalled = manager.filter(uuid__in=[e.uuid for _s, e, _h in recalls], origin=peer.node_id)
         _detach_contributions(model, recalled, peer)
