@@ -38,7 +38,8 @@ def test_search_finds_a_person_across_scripts(page, served_node) -> None:  # typ
     results = page.locator("#search-results tbody")
     assert person["full_name"] in results.inner_text()
     first = results.locator("tr").first
-    assert float(first.locator(".badge").inner_text()) >= 0.7
+    assert float(first.locator(".score").inner_text()) >= 0.7
+    assert "Person" in first.inner_text()  # each result says its kind
     assert "ms)" in page.locator("#search-summary").inner_text()
     # The same page in Lao.
     with page.expect_navigation():
