@@ -38,8 +38,7 @@ UNREACHED_ROUTES = {
     "sign-in/code/": "only during a second-factor sign-in (tests/core)",
     "crime/<slug:kind>/": "the named lists (crime/cases/ …) are the same view",
     "screening/alerts/<int:alert_id>/": "no alert on a node without partners",
-    "exchange/releases/new/<str:kind>/<uuid:record_uuid>/": "the release pages (branch release-ui)",
-    "exchange/records/<str:kind>/<uuid:record_uuid>/": "the release pages (branch release-ui)",
+    "exchange/releases/bulk/<str:kind>/": "opened by posting a list's selection (test_share_ui)",
 }
 _IDS = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)(?=/)")
 
