@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -8,7 +9,8 @@ application = get_wsgi_application()
 
 def _warm_up() -> None:
     """Do in the worker's start what its first request would otherwise do: import every
-    URLconf (the API, its schemas, the matcher) and fill the matcher's tables."""
+    URLconf (the API, its schemas, the matcher), fill the matcher's tables and load the
+    gazetteer's index."""
     from django.conf import settings
     from django.urls import get_resolver
     from django.utils import translation
@@ -25,6 +27,12 @@ def _warm_up() -> None:
     from liaison.screening.search import warm_up
 
     warm_up()
+
+    # The gazetteer's in-process index, which the statistics read their provinces from.
+    from liaison.core.gazetteer import provinces_of
+    from liaison.core.node import this_node
+
+    provinces_of(this_node().country, dt.date.min, dt.date.max)
 
 
 _warm_up()
