@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -58,22 +57,6 @@ def report_speed_fixture(scale: float) -> tuple[Path, dict[str, Any]]:
     served.liaison(home, "migrate", "--no-input")
     built.update(json.loads((home / "fixture.json").read_text()))
     return home, built
-
-
-def cpu_seconds(process: Any) -> float:
-    """User and system CPU time of the server's process group (granian and its workers)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == process.pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
 
 
 def check(response: httpx.Response) -> None:
@@ -113,7 +96,7 @@ def main() -> int:
     port = served.free_port()
     process = served.serve(home, port)
     try:
-        cpu_before = cpu_seconds(process)
+        cpu_before = served.group_cpu_seconds(process)
         load = served.drive(
             f"http://127.0.0.1:{port}",
             token,
@@ -121,7 +104,7 @@ def main() -> int:
             args.clients,
             check,
         )
-        cpu = cpu_seconds(process) - cpu_before
+        cpu = served.group_cpu_seconds(process) - cpu_before
         memory = served.worker_memory(process)
         with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as http:
             figures = http.get(f"http://127.0.0.1:{port}/api/v1/statistics", params=params).json()
